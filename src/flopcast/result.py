@@ -1,0 +1,298 @@
+"""Results: the draws of a run, their ArviZ DataTree, summaries and comparisons of scenarios.
+
+The draws live as plain numpy arrays (the engine's output); the xarray/ArviZ ``DataTree`` is built on first
+access to :attr:`Result.data`, so runs that only need a few quantiles never pay for xarray or ArviZ.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from flopcast import stats
+from flopcast.model import Assumption, Model
+from flopcast.validate import check_probability
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+
+    from flopcast.design import Plan
+
+__all__ = ["Comparison", "Result", "compare"]
+
+SUMMARY_COLUMNS = (
+    "unit", "point", "mean", "sd", "median", "eti_lower", "eti_upper", "hdi_lower", "hdi_upper",
+    "mcse_median", "mcse_eti_lower", "mcse_eti_upper", "mcse_hdi_lower", "mcse_hdi_upper",
+)  # fmt: skip
+
+
+class Result:
+    """The draws of one run of a model.
+
+    Parameters
+    ----------
+    model : Model
+        The model that was run.
+    draws : mapping of str to ndarray
+        One array of ``n`` draws per kept quantity.
+    plan : Plan, optional
+        The design and seed of the run (for provenance).
+    engine : str
+        Name of the engine that ran it.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.lognormal(10, 60))
+    >>> res = m.simulate(20_000, seed=3)
+    >>> lo, hi = res.interval("a", prob=0.9)
+    >>> round(lo), round(hi)
+    (10, 60)
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        draws: Mapping[str, np.ndarray],
+        *,
+        plan: Plan | None = None,
+        engine: str = "local",
+    ) -> None:
+        self.model = model
+        self.draws = dict(draws)
+        self.plan = plan
+        self.engine = engine
+        sizes = {v.shape for v in self.draws.values()}
+        if len(sizes) != 1:
+            raise ValueError(f"all draws must have the same shape, got {sorted(sizes)}")
+        (shape,) = sizes
+        self.n = int(shape[0])
+        self._data: Any = None
+        self.created = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+    # ------------------------------------------------------------------ access
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The kept quantities."""
+        return tuple(self.draws)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """The draws of one quantity (a read-only array)."""
+        if name not in self.draws:
+            if name in self.model:
+                raise KeyError(f"{name!r} was not kept in this run; simulate with keep=None or include it in keep")
+            raise self.model.unknown(name)
+        return self.draws[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.draws
+
+    def __repr__(self) -> str:
+        design = self.plan.kind if self.plan else "?"
+        return f"Result(model={self.model.name!r}, n={self.n}, design={design!r}, quantities={len(self.draws)})"
+
+    @property
+    def seed(self) -> Any:
+        """The entropy of the run's root seed (repeat the run with ``seed=`` this value)."""
+        return None if self.plan is None else self.plan.root.entropy
+
+    def unit(self, name: str) -> str:
+        """The declared unit of a quantity."""
+        return self.model[name].unit
+
+    # ------------------------------------------------------------------ statistics
+    def quantile(self, name: str, q: float | Iterable[float]) -> np.ndarray:
+        """Quantiles of a quantity's draws (linear interpolation, like ``np.quantile``).
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.uniform(0, 1))
+        >>> m.simulate(100_001, seed=0, design="lhs").quantile("a", [0.5]).round(3).tolist()
+        [0.5]
+        """
+        levels = np.atleast_1d(np.asarray(list(q) if not np.isscalar(q) else [q], dtype=float))
+        if np.any((levels < 0) | (levels > 1)) or not np.all(np.isfinite(levels)):
+            raise ValueError(f"quantile levels must lie in [0, 1], got {levels.tolist()}")
+        return stats.quantiles(self[name], levels)
+
+    def interval(self, name: str, prob: float = 0.9, kind: str = "eti") -> tuple[float, float]:
+        """The equal-tailed (``"eti"``) or highest-density (``"hdi"``) interval holding ``prob`` of the draws."""
+        prob = check_probability(prob, "prob")
+        if kind == "eti":
+            return stats.eti(self[name], prob)
+        if kind == "hdi":
+            return stats.hdi(self[name], prob)
+        raise ValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
+
+    def summary(self, prob: float = 0.9, quantities: Iterable[str] | str | None = None) -> pd.DataFrame:
+        """A table per quantity: unit, point value, mean, sd, median, ETI and HDI, and their MC standard errors.
+
+        The Monte Carlo standard errors (``mcse_*``) are those of independent draws (exact for the random
+        design, an upper bound for Latin hypercube and Sobol').
+
+        Parameters
+        ----------
+        prob : float, default 0.9
+            Mass of the intervals, in (0, 1).
+        quantities : str or iterable of str, optional
+            Which quantities (default: all kept).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by quantity; ``attrs["prob"]`` records ``prob``.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.normal(mean=0, sd=1))
+        >>> table = m.simulate(100_000, seed=0).summary(prob=0.9)
+        >>> float(round(table.loc["a", "eti_upper"], 1)), float(round(table.loc["a", "mcse_median"], 3))
+        (1.6, 0.004)
+        """
+        import pandas as pd
+
+        prob = check_probability(prob, "prob")
+        names = self.names if quantities is None else self.model.check_names(quantities)
+        point = self.model.point()
+        rows = []
+        for name in names:
+            x = self[name]
+            lo, hi = stats.eti(x, prob)
+            hlo, hhi = stats.hdi(x, prob)
+            # Levels of the HDI bounds, to give them the standard error of quantiles at those levels.
+            q_hlo = float(np.count_nonzero(x < hlo)) / x.size
+            q_hhi = min(q_hlo + prob, 1.0)
+            se = stats.quantile_mcse(x, [0.5, (1 - prob) / 2, (1 + prob) / 2, q_hlo, q_hhi])
+            rows.append(
+                (self.unit(name), point[name], float(np.mean(x)), float(np.std(x, ddof=1)) if x.size > 1 else 0.0,
+                 float(stats.quantiles(x, [0.5])[0]), lo, hi, hlo, hhi, *map(float, se))
+            )  # fmt: skip
+        table = pd.DataFrame(rows, index=pd.Index(names, name="quantity"), columns=list(SUMMARY_COLUMNS))
+        table.attrs["prob"] = prob
+        return table
+
+    # ------------------------------------------------------------------ xarray / ArviZ
+    @property
+    def data(self) -> xr.DataTree:
+        """The draws as an ArviZ ``DataTree``: group ``prior``, dims ``(chain=1, draw=n)``, units in attrs."""
+        if self._data is None:
+            self._data = self._to_datatree()
+        return self._data
+
+    def _to_datatree(self) -> xr.DataTree:
+        import arviz_base
+
+        from flopcast import __version__
+
+        tree = arviz_base.from_dict({"prior": {name: np.asarray(x)[None, :] for name, x in self.draws.items()}})
+        prior = tree["prior"]
+        for name in self.draws:
+            prior[name].attrs.update(variable_attrs(self.model, name))
+        tree.attrs.update(
+            {
+                "model": self.model.name,
+                "n": self.n,
+                "seed": str(self.seed),
+                "design": self.plan.kind if self.plan else "",
+                "engine": self.engine,
+                "flopcast_version": __version__,
+                "created": self.created,
+            }
+        )
+        return tree
+
+    def to_netcdf(self, path: Any) -> None:
+        """Write the DataTree of the draws to a netCDF file (read it back with ``xarray.open_datatree``)."""
+        self.data.to_netcdf(path, engine="h5netcdf")
+
+
+def variable_attrs(model: Model, name: str) -> dict[str, str]:
+    """Attributes stored with a quantity's draws: unit, kind, source or inputs."""
+    node = model[name]
+    if isinstance(node, Assumption):
+        return {
+            "unit": node.unit,
+            "kind": "assumption",
+            "distribution": repr(node.distribution),
+            "source": node.source,
+            "note": node.note,
+        }
+    return {
+        "unit": node.unit,
+        "kind": "derived",
+        "inputs": ", ".join(node.inputs),
+        "note": node.note,
+    }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Several scenarios run on the same seed (common random numbers): differences are not sampling noise."""
+
+    results: dict[str, Result]
+
+    def summary(self, prob: float = 0.9, quantities: Iterable[str] | str | None = None) -> pd.DataFrame:
+        """One summary table with a (quantity, scenario) index, for the quantities every scenario kept."""
+        import pandas as pd
+
+        if quantities is None:
+            common = [n for n in next(iter(self.results.values())).names if all(n in r for r in self.results.values())]
+            quantities = common
+        tables = {label: res.summary(prob, quantities) for label, res in self.results.items()}
+        table = pd.concat(tables, names=["scenario"]).swaplevel(0, 1)
+        order = list(tables)
+        table = table.reindex(pd.MultiIndex.from_product([list(dict.fromkeys(table.index.get_level_values(0))), order]))
+        table.index.names = ["quantity", "scenario"]
+        table.attrs["prob"] = prob
+        return table
+
+
+def compare(
+    models: Mapping[str, Model],
+    n: int,
+    *,
+    seed: Any = None,
+    design: str = "random",
+    keep: Iterable[str] | str | None = None,
+    chunk_size: int | None = None,
+) -> Comparison:
+    """Run several models (scenarios) on the same seed and compare them.
+
+    Draws are keyed by assumption name, so an assumption that two scenarios share gets the same draws in both:
+    the scenarios differ only where their assumptions differ.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("steps", fc.lognormal(30, 250), unit="step")
+    >>> _ = m.assume("cost", fc.lognormal(1, 2), unit="s/step")
+    >>> @m.derive(unit="s")
+    ... def latency(steps, cost):
+    ...     return steps * cost
+    >>> cmp = fc.compare({"base": m, "fewer steps": m.replace(steps=20)}, n=10_000, seed=1)
+    >>> table = cmp.summary()
+    >>> bool(table.loc[("latency", "fewer steps"), "median"] < table.loc[("latency", "base"), "median"])
+    True
+    """
+    if not isinstance(models, Mapping) or not models:
+        raise ValueError("compare() needs a non-empty mapping of scenario label -> Model")
+    from flopcast.design import seed_sequence
+
+    root = seed_sequence(seed)
+    results = {}
+    for label, model in models.items():
+        if not isinstance(model, Model):
+            raise TypeError(f"compare(): scenario {label!r} must be a Model, got {type(model).__name__}")
+        results[str(label)] = model.simulate(n, seed=root, design=design, keep=keep, chunk_size=chunk_size)
+    return Comparison(results)

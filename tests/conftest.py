@@ -1,0 +1,26 @@
+import pytest
+
+import flopcast as fc
+
+
+@pytest.fixture
+def benchmark_model() -> fc.Model:
+    """The benchmark model of the project's benchmarks (17 inputs, 8 derived quantities)."""
+    from flopcast.catalog.benchmark import benchmark_model
+
+    return benchmark_model()
+
+
+@pytest.fixture
+def product_model() -> fc.Model:
+    """x * y / z of independent lognormals: lognormal with known parameters."""
+    m = fc.Model("product")
+    m.assume("x", fc.LogNormal(1.0, 0.5))
+    m.assume("y", fc.LogNormal(-0.5, 0.3))
+    m.assume("z", fc.LogNormal(0.2, 0.4))
+
+    @m.derive
+    def ratio(x, y, z):
+        return x * y / z
+
+    return m
