@@ -1,0 +1,433 @@
+"""The Sora compute estimate of the 2024 Factorial Funds article, as written ("article mode").
+
+The article ("Under the hood: how OpenAI's Sora model works", Factorial Funds, 2024) scales the DiT
+paper
+(Peebles & Xie, arXiv 2212.09748) to a one-minute video model. :func:`article` rebuilds its
+arithmetic node by
+node with its point values, so every number it states can be recomputed and audited
+(:mod:`flopcast.analysis.audit`). The same graph, with distributions instead of point values, is
+:func:`flopcast.catalog.sora_uncertain.uncertain`.
+
+Units (checked with pint when a node is added)
+----------------------------------------------
+* DiT's reported counts are entered in **MAC** (the paper's "Gflops" are fvcore multiply-
+accumulates) and turned
+  into FLOP by ``flop_per_mac`` [FLOP/MAC]. The article reads them as FLOP, i.e. ``flop_per_mac =
+  1``: that is
+  its arithmetic, kept here; the audit and the other modes use 2.
+* ``dit_step_flop`` is in FLOP/step/frame: one denoising forward pass over one latent frame at
+512x512
+  (64x64x4 latents, 1,024 tokens). A DiT image is one such frame, so the article's per-clip cost is
+  ``dit_step_flop x param_scale x latent_frames`` in FLOP/step (per clip of ``clip_minutes`` of
+  video), and
+  ``sora_video_flop`` divides by the clip's duration to be per **video_minute** of generated video.
+  ``frame``, ``step`` and ``image`` are dimensionless counting units: pint cannot tell them apart;
+  they document.
+* Time conversions are explicit assumptions (``seconds_per_hour`` [s/hour], ``seconds_per_day``
+[s/day],
+  ``days_per_month`` [day/month], ``video_seconds_per_minute``). The article's month is **30 days**;
+  pint's
+  ``month`` is a twelfth of a year (30.44 days), so ``GPU*month`` values here are 30-day GPU-months:
+  ``1.08e25 / (989.4e12 x 30 x 86400) = 4,211`` as the article says.
+* ``mac_unit`` [MAC] and ``flop_unit`` [FLOP] are 1: they give a unit to the plain counts that the
+formulas of
+  :mod:`flopcast.catalog.flops` return (e.g. ``llm_document_flop = 2 x params x tokens``).
+
+Examples
+--------
+>>> m = article("low")
+>>> p = m.point()
+>>> round(p["train_gpu_months"]), f"{p['sora_video_flop']:.3g}", round(p["steady_fleet_gpus"], -3)
+(4211, '7.08e+17', 89000.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flopcast.catalog.flops import llm_document_flop
+from flopcast.catalog.hardware import H100_SXM
+from flopcast.catalog.platforms import get_platform_volume
+from flopcast.model import Model
+
+__all__ = [
+    "ARTICLE",
+    "DIT",
+    "Spec",
+    "add_outputs",
+    "article",
+    "article_specs",
+    "build_scaled",
+    "constant_specs",
+]
+
+ARTICLE = "Factorial Funds (2024), 'Under the hood: how OpenAI's Sora model works'"
+"""Citation of the article."""
+
+DIT = "Peebles & Xie, 'Scalable Diffusion Models with Transformers', arXiv 2212.09748"
+"""Citation of the DiT paper."""
+
+DEFINITION = "definition (unit conversion)"
+
+Q = Any
+"""A value of a derived function: float, numpy array, pint quantity or PyTensor variable."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One assumption of a Sora model before it is added: distribution, unit, source, note."""
+
+    value: Any
+    unit: str = "1"
+    source: str = ""
+    note: str = ""
+
+
+def constant_specs() -> dict[str, Spec]:
+    """Definitions every mode shares: unit conversions and unit carriers (all exact)."""
+    return {
+        "seconds_per_hour": Spec(3600.0, "s/hour", DEFINITION),
+        "seconds_per_day": Spec(86400.0, "s/day", DEFINITION),
+        "days_per_month": Spec(
+            30.0,
+            "day/month",
+            f"{ARTICLE}: a month of 30 days (4,211 = 1.08e25 / (989.4e12 x 30 x 86400))",
+            "pint's month is 30.44 days; GPU*month values in flopcast's Sora models are 30-day months",
+        ),
+        "video_seconds_per_minute": Spec(60.0, "video_second/video_minute", DEFINITION),
+        "mac_unit": Spec(1.0, "MAC", "unit carrier", "gives the MAC unit to the counts of catalog.flops"),
+        "flop_unit": Spec(1.0, "FLOP", "unit carrier", "gives the FLOP unit to the counts of catalog.flops"),
+    }
+
+
+def _article_specs(case: str) -> dict[str, Spec]:
+    tiktok = get_platform_volume("TikTok", "article")
+    youtube = get_platform_volume("YouTube", "article")
+    return {
+        "dit_train_compute": Spec(
+            1e21,
+            "MAC",
+            f"{ARTICLE}: DiT-XL training compute 'about 10^21 FLOPS'",
+            f"{DIT}: training compute = Gflops x batch x steps x 3 with fvcore 'Gflops', which "
+            "are MACs (XL/2 at 512 px: 524.6e9 x 256 x 3e6 x 3 = 1.2e21)",
+        ),
+        "dit_step_compute": Spec(
+            524.6e9,
+            "MAC/step/frame",
+            f"{DIT}: DiT-XL/2 at 512x512, 524.6 'Gflops' per forward pass",
+            "the article writes 524e9; 524.6e9 reproduces its 708e15 per video (524e9 gives 707.4e15)",
+        ),
+        "flop_per_mac": Spec(
+            1.0,
+            "FLOP/MAC",
+            f"{ARTICLE} (implicit): reads DiT's 'Gflops' as FLOP",
+            "a fused multiply-add is 2 FLOP; DiT counted MACs with fvcore (DiT issues #14, #67): "
+            "the article's per-step, per-video and training FLOP are 2x too low (audit item 6)",
+        ),
+        "dit_params": Spec(675e6, "parameter", f"{DIT}: DiT-XL/2 has 675M parameters"),
+        "param_scale": Spec(30.0, "1", f"{ARTICLE}: Sora has at least 20B parameters, '30x DiT'"),
+        "dataset_multiplier": Spec(
+            4.0 if case == "low" else 10.0,
+            "1",
+            f"{ARTICLE}: '4-10x compute multiplier for a larger dataset' ({case} case)",
+        ),
+        "fps": Spec(24.0, "frame/video_second", f"{ARTICLE}: video encoded at 24 fps"),
+        "clip_seconds": Spec(60.0, "video_second", f"{ARTICLE}: Sora generates 'up to one minute'"),
+        "temporal_compression": Spec(
+            8.0,
+            "1",
+            f"{ARTICLE}: same 8x as DiT's spatial compression (1,440 frames -> 180 latent frames)",
+        ),
+        "image_fraction": Spec(0.5, "1", f"{ARTICLE}: training data '50% images, 50% video' (x 180/2 = 90)"),
+        "train_clip_fraction": Spec(
+            1.0,
+            "1",
+            f"{ARTICLE} (implicit): every training video is a full minute at 24 fps (audit item 5)",
+        ),
+        "diffusion_steps": Spec(250.0, "step", f"{DIT}: 250 DDPM sampling steps; the article keeps them"),
+        "cfg_passes": Spec(
+            1.0,
+            "1",
+            f"{ARTICLE} (implicit): one forward pass per step, no classifier-free guidance (item 4)",
+        ),
+        "gpu_peak_flop_per_s": Spec(
+            H100_SXM.peak_bf16_flop_per_s,
+            "FLOP/s/GPU",
+            H100_SXM.source,
+            "H100 SXM dense BF16; implied by the article's 4,211 H100-months and '5 minutes per hour'",
+        ),
+        "train_utilization": Spec(1.0, "1", f"{ARTICLE} (implicit): 100% of peak in the training GPU count"),
+        "inference_utilization": Spec(1.0, "1", f"{ARTICLE} (implicit): 100% of peak in '5 min per H100-hour'"),
+        "tiktok_minutes_per_day": Spec(tiktok.minutes_per_day, "video_minute/day", tiktok.source, tiktok.note),
+        "youtube_minutes_per_day": Spec(youtube.minutes_per_day, "video_minute/day", youtube.source, youtube.note),
+        "tiktok_ai_share": Spec(0.5, "1", f"{ARTICLE}: 50% of TikTok video minutes AI-generated"),
+        "youtube_ai_share": Spec(0.15, "1", f"{ARTICLE}: 15% of YouTube video minutes AI-generated"),
+        "ai_minutes_per_day": Spec(
+            10.7e6,
+            "video_minute/day",
+            f"{ARTICLE}: '8.5M + 6.5M = 10.7M' minutes a day, the sum its GPU counts use",
+            "the article's own shares give 15.0M (8.5M + 6.45M); 10.7M = 17M x 25% + 43M x 15%. "
+            "Kept as "
+            "stated so that the article's 89,000 and ~720,000 H100 are reproduced (audit item 1)",
+        ),
+        "fleet_utilization": Spec(
+            0.5,
+            "1",
+            f"{ARTICLE}: '50% utilization is more realistic' (x2 on the fleet)",
+            "in the article this is FLOP utilization; the other modes put that in inference_utilization",
+        ),
+        "peak_to_average": Spec(2.0, "1", f"{ARTICLE}: peak demand doubles the GPUs needed"),
+        "candidates_per_upload": Spec(2.0, "1", f"{ARTICLE}: creators generate 2 candidates per upload"),
+        "instagram_images_per_day": Spec(95e6, "image/day", f"{ARTICLE}: ~95M images uploaded to Instagram"),
+        "llama2_params": Spec(70e9, "parameter", f"{ARTICLE}: Llama 2 70B, dense"),
+        "gpt4_active_params": Spec(
+            2 * 220e9,
+            "parameter",
+            f"{ARTICLE}: GPT-4 assumed MoE, 2 experts of 220B active per forward pass",
+            "unconfirmed by OpenAI, as the article says",
+        ),
+        "tokens_per_document": Spec(
+            1000.0,
+            "token",
+            f"{ARTICLE}: 'a document of 1,000 tokens' (the caption's '21000' is a typo)",
+        ),
+    }
+
+
+def build_scaled(name: str, description: str, specs: Mapping[str, Spec], *, ai_minutes_from_shares: bool) -> Model:
+    """Build the article's graph (DiT scaled by factors) on the given assumptions.
+
+    Parameters
+    ----------
+    name : str
+        Model name.
+    description : str
+        One sentence on the model.
+    specs : mapping of str to Spec
+        Every assumption of :func:`article` (point values or distributions); the constants are added
+        here.
+    ai_minutes_from_shares : bool
+        If true, ``ai_minutes_per_day`` is derived from the platforms' volumes and AI shares; if
+        false it must
+        be in ``specs`` (the article's stated 10.7M) and ``ai_minutes_per_day_from_shares`` is
+        derived beside it.
+
+    Returns
+    -------
+    Model
+
+    Examples
+    --------
+    >>> m = build_scaled("x", "", _article_specs("high"), ai_minutes_from_shares=True)
+    >>> round(m.point()["ai_minutes_per_day"] / 1e6, 2)
+    14.95
+    """
+    m = Model(name, description=description)
+    specs = dict(specs)
+    if ai_minutes_from_shares:
+        specs.pop("ai_minutes_per_day", None)
+    for key, spec in {**constant_specs(), **specs}.items():
+        m.assume(key, spec.value, unit=spec.unit, source=spec.source, note=spec.note)
+
+    @m.derive(unit="FLOP", note="DiT-XL/2 training compute in FLOP")
+    def dit_train_flop(dit_train_compute: Q, flop_per_mac: Q) -> Q:
+        return dit_train_compute * flop_per_mac
+
+    @m.derive(unit="FLOP/step/frame", note="one forward pass over one 512x512 latent frame")
+    def dit_step_flop(dit_step_compute: Q, flop_per_mac: Q) -> Q:
+        return dit_step_compute * flop_per_mac
+
+    @m.derive(unit="parameter")
+    def sora_params(param_scale: Q, dit_params: Q) -> Q:
+        return param_scale * dit_params
+
+    @m.derive(unit="frame")
+    def video_frames(fps: Q, clip_seconds: Q) -> Q:
+        return fps * clip_seconds
+
+    @m.derive(unit="frame", note="per clip; the article's 1,440 / 8 = 180")
+    def latent_frames(video_frames: Q, temporal_compression: Q) -> Q:
+        return video_frames / temporal_compression
+
+    @m.derive(unit="video_minute")
+    def clip_minutes(clip_seconds: Q, video_seconds_per_minute: Q) -> Q:
+        return clip_seconds / video_seconds_per_minute
+
+    @m.derive(
+        unit="FLOP",
+        note="DiT x param_scale x dataset_multiplier x latent frames per clip (a DiT sample is "
+        "one frame) x the clip fraction x the video share; the article's 1e21 x 30 x 4 x 90",
+    )
+    def sora_train_flop(
+        dit_train_flop: Q,
+        param_scale: Q,
+        dataset_multiplier: Q,
+        latent_frames: Q,
+        train_clip_fraction: Q,
+        image_fraction: Q,
+    ) -> Q:
+        return (
+            dit_train_flop
+            * param_scale
+            * dataset_multiplier
+            * latent_frames
+            * train_clip_fraction
+            * (1 - image_fraction)
+        )
+
+    _add_training_gpus(m)
+
+    @m.derive(unit="GPU*day", note="one H100 for ~12 days")
+    def dit_train_gpu_days(dit_train_flop: Q, gpu_peak_flop_per_s: Q, train_utilization: Q, seconds_per_day: Q) -> Q:
+        return dit_train_flop / (gpu_peak_flop_per_s * train_utilization * seconds_per_day)
+
+    @m.derive(unit="GPU*month", note="~0.4 H100-months")
+    def dit_train_gpu_months(dit_train_gpu_days: Q, days_per_month: Q) -> Q:
+        return dit_train_gpu_days / days_per_month
+
+    @m.derive(unit="FLOP/image", note="a DiT image is one latent frame")
+    def dit_image_flop(dit_step_flop: Q, diffusion_steps: Q, cfg_passes: Q) -> Q:
+        return dit_step_flop * diffusion_steps * cfg_passes
+
+    @m.derive(unit="image", note="images after which DiT's inference compute equals its training compute")
+    def breakeven_images(dit_train_flop: Q, dit_image_flop: Q) -> Q:
+        return dit_train_flop / dit_image_flop
+
+    @m.derive(unit="day")
+    def breakeven_days_of_instagram(breakeven_images: Q, instagram_images_per_day: Q) -> Q:
+        return breakeven_images / instagram_images_per_day
+
+    @m.derive(
+        unit="FLOP/step",
+        note="one denoising step of one clip: linear in latent frames, no attention",
+    )
+    def sora_step_flop(dit_step_flop: Q, param_scale: Q, latent_frames: Q) -> Q:
+        return dit_step_flop * param_scale * latent_frames
+
+    @m.derive(unit="FLOP/video_minute")
+    def sora_video_flop(sora_step_flop: Q, diffusion_steps: Q, cfg_passes: Q, clip_minutes: Q) -> Q:
+        return sora_step_flop * diffusion_steps * cfg_passes / clip_minutes
+
+    add_outputs(m, ai_minutes_from_shares=ai_minutes_from_shares)
+
+    @m.derive(unit="day")
+    def breakeven_days_of_youtube(breakeven_minutes: Q, youtube_minutes_per_day: Q) -> Q:
+        return breakeven_minutes / youtube_minutes_per_day
+
+    @m.derive(unit="FLOP/document", note="2 x params x tokens (catalog.flops.llm_document_flop)")
+    def llama2_document_flop(llama2_params: Q, tokens_per_document: Q, flop_unit: Q) -> Q:
+        return llm_document_flop(llama2_params, tokens_per_document) * flop_unit
+
+    @m.derive(unit="FLOP/document", note="2 x active params x tokens")
+    def gpt4_document_flop(gpt4_active_params: Q, tokens_per_document: Q, flop_unit: Q) -> Q:
+        return llm_document_flop(gpt4_active_params, tokens_per_document) * flop_unit
+
+    return m
+
+
+def _add_training_gpus(m: Model) -> None:
+    @m.derive(unit="GPU*month", note="GPUs needed for one 30-day month (H100-months)")
+    def train_gpu_months(
+        sora_train_flop: Q,
+        gpu_peak_flop_per_s: Q,
+        train_utilization: Q,
+        seconds_per_day: Q,
+        days_per_month: Q,
+    ) -> Q:
+        return sora_train_flop / (gpu_peak_flop_per_s * train_utilization * seconds_per_day * days_per_month)
+
+
+def add_outputs(m: Model, *, ai_minutes_from_shares: bool) -> None:
+    """Add the outputs every Sora mode shares, from ``sora_train_flop`` and ``sora_video_flop``.
+
+    Adds ``breakeven_minutes``, ``video_minutes_per_gpu_hour``/``_day``, the platforms' AI minutes,
+    ``ai_minutes_per_day`` (derived when ``ai_minutes_from_shares``, else
+    ``ai_minutes_per_day_from_shares``
+    beside the stated assumption), ``steady_fleet_gpus`` and ``peak_fleet_gpus``.
+    """
+
+    @m.derive(
+        unit="video_minute",
+        note="minutes of video whose inference compute equals the training compute",
+    )
+    def breakeven_minutes(sora_train_flop: Q, sora_video_flop: Q) -> Q:
+        return sora_train_flop / sora_video_flop
+
+    @m.derive(unit="video_minute/GPU/hour")
+    def video_minutes_per_gpu_hour(
+        gpu_peak_flop_per_s: Q, inference_utilization: Q, seconds_per_hour: Q, sora_video_flop: Q
+    ) -> Q:
+        return gpu_peak_flop_per_s * inference_utilization * seconds_per_hour / sora_video_flop
+
+    @m.derive(unit="video_minute/GPU/day")
+    def video_minutes_per_gpu_day(
+        gpu_peak_flop_per_s: Q, inference_utilization: Q, seconds_per_day: Q, sora_video_flop: Q
+    ) -> Q:
+        return gpu_peak_flop_per_s * inference_utilization * seconds_per_day / sora_video_flop
+
+    @m.derive(unit="video_minute/day")
+    def tiktok_ai_minutes_per_day(tiktok_minutes_per_day: Q, tiktok_ai_share: Q) -> Q:
+        return tiktok_minutes_per_day * tiktok_ai_share
+
+    @m.derive(unit="video_minute/day")
+    def youtube_ai_minutes_per_day(youtube_minutes_per_day: Q, youtube_ai_share: Q) -> Q:
+        return youtube_minutes_per_day * youtube_ai_share
+
+    def from_shares(tiktok_ai_minutes_per_day: Q, youtube_ai_minutes_per_day: Q) -> Q:
+        return tiktok_ai_minutes_per_day + youtube_ai_minutes_per_day
+
+    m.derive(
+        name="ai_minutes_per_day" if ai_minutes_from_shares else "ai_minutes_per_day_from_shares",
+        unit="video_minute/day",
+        note="TikTok x its AI share + YouTube x its AI share",
+    )(from_shares)
+
+    @m.derive(unit="GPU", note="GPUs generating the AI minutes around the clock")
+    def steady_fleet_gpus(ai_minutes_per_day: Q, video_minutes_per_gpu_day: Q) -> Q:
+        return ai_minutes_per_day / video_minutes_per_gpu_day
+
+    @m.derive(unit="GPU", note="steady / fleet utilization x peak-to-average x candidates per upload")
+    def peak_fleet_gpus(steady_fleet_gpus: Q, fleet_utilization: Q, peak_to_average: Q, candidates_per_upload: Q) -> Q:
+        return steady_fleet_gpus / fleet_utilization * peak_to_average * candidates_per_upload
+
+
+def article(case: str = "low") -> Model:
+    """Build the article's model, its point values and formulas: ``"sora-article-low"``/``-high``.
+
+    The two cases differ only in ``dataset_multiplier`` (4 or 10). The fleet uses the article's
+    stated
+    ``ai_minutes_per_day`` of 10.7M; ``ai_minutes_per_day_from_shares`` (15.0M) is what its shares
+    give.
+
+    Parameters
+    ----------
+    case : {"low", "high"}
+        The article's low or high dataset multiplier.
+
+    Returns
+    -------
+    Model
+
+    Examples
+    --------
+    >>> p = article("high").point()
+    >>> f"{p['sora_train_flop']:.2g}", round(p["train_gpu_months"])
+    ('2.7e+25', 10528)
+    >>> round(p["breakeven_minutes"] / 1e6, 1)
+    38.1
+    """
+    if case not in ("low", "high"):
+        raise ValueError(f"article(): case must be 'low' or 'high', got {case!r}")
+    return build_scaled(
+        f"sora-article-{case}",
+        f"Sora compute as the Factorial Funds article computes it ({case} dataset multiplier)",
+        _article_specs(case),
+        ai_minutes_from_shares=False,
+    )
+
+
+def article_specs(case: str = "low") -> dict[str, Spec]:
+    """Return the article's assumptions (point values) by name, for the other modes."""
+    return _article_specs(case)
