@@ -31,6 +31,7 @@ from flopcast.distributions import Distribution
 
 if TYPE_CHECKING:
     from flopcast.correlation import Correlation
+    from flopcast.joint import JointDraws
     from flopcast.model import Model
 
 __all__ = ["BLOCK_SIZE", "DESIGNS", "Plan", "make_plan", "seed_sequence"]
@@ -77,6 +78,7 @@ class Plan:
     names: tuple[str, ...]
     distributions: tuple[Distribution, ...]
     groups: tuple[Correlation, ...]
+    joint: tuple[JointDraws, ...] = ()
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -122,7 +124,7 @@ class Plan:
         return out
 
     def _block(self, block: int, size: int) -> dict[str, np.ndarray]:
-        grouped = {n for g in self.groups for n in g.names}
+        grouped = {n for g in (*self.groups, *self.joint) for n in g.names}
         dists = dict(zip(self.names, self.distributions, strict=True))
         out: dict[str, np.ndarray] = {}
         if self.kind == "random":
@@ -136,6 +138,8 @@ class Plan:
                 u = group.uniforms(z)
                 for j, name in enumerate(group.names):
                     out[name] = dists[name].ppf(_open(u[:, j]))
+            for joint in self.joint:
+                out.update(joint.rows(self.generator(block, _key("joint:" + ",".join(joint.names))).random(size)))
             return out
         # Latin hypercube: each block is one hypercube.
         uniforms = {}
@@ -163,12 +167,16 @@ class Plan:
 
     def _through_ppf(self, uniforms: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         dists = dict(zip(self.names, self.distributions, strict=True))
+        rows: dict[str, np.ndarray] = {}
+        for joint in self.joint:
+            # The design's uniform of the group's first assumption picks whole rows for the group.
+            rows.update(joint.rows(uniforms[joint.names[0]]))
         for group in self.groups:
             z = np.column_stack([ndtri(_open(uniforms[n])) for n in group.names])
             u = group.uniforms(z)
             for j, name in enumerate(group.names):
                 uniforms[name] = u[:, j]
-        return {name: dists[name].ppf(_open(uniforms[name])) for name in self.names}
+        return {name: rows[name] if name in rows else dists[name].ppf(_open(uniforms[name])) for name in self.names}
 
 
 def _open(u: np.ndarray) -> np.ndarray:
@@ -184,4 +192,4 @@ def make_plan(model: Model, n: int, seed: Any, design: str) -> Plan:
     dists = tuple(model.assumptions[name].distribution for name in names)
     if design == "sobol" and len(names) > 21201:
         raise ValueError(f"design 'sobol' supports at most 21201 uncertain assumptions, got {len(names)}")
-    return Plan(design, n, seed_sequence(seed), names, dists, model.correlations)
+    return Plan(design, n, seed_sequence(seed), names, dists, model.correlations, model.joint_groups)

@@ -22,6 +22,7 @@ from flopcast.validate import check_int
 
 if TYPE_CHECKING:
     from flopcast.correlation import Correlation
+    from flopcast.joint import JointDraws
     from flopcast.result import Result
 
 __all__ = ["Assumption", "Derived", "Model"]
@@ -226,6 +227,7 @@ class Model:
         self._order: list[str] = []
         self._point: dict[str, Any] = {}
         self._correlations: tuple[Correlation, ...] = ()
+        self._joint: tuple[JointDraws, ...] = ()
         given = list(nodes)
         for node in given:
             if not isinstance(node, Assumption | Derived):
@@ -368,7 +370,7 @@ class Model:
                     f"model {self.name!r}: correlate(): {n!r} is discrete; rank correlation through a Gaussian "
                     "copula is defined here for continuous assumptions only"
                 )
-            for existing in self._correlations:
+            for existing in (*self._correlations, *self._joint):
                 if n in existing.names:
                     raise ValueError(
                         f"model {self.name!r}: correlate(): {n!r} is already in a correlated group "
@@ -472,6 +474,66 @@ class Model:
     def correlations(self) -> tuple[Correlation, ...]:
         """The correlated groups of assumptions."""
         return self._correlations
+
+    @property
+    def joint_groups(self) -> tuple[JointDraws, ...]:
+        """Groups of assumptions drawn jointly from a table of draws (see :meth:`with_joint_draws`)."""
+        return self._joint
+
+    @property
+    def dependent_groups(self) -> tuple[tuple[str, ...], ...]:
+        """Names of the assumptions that are not independent: correlated groups and joint-draw groups."""
+        return tuple(g.names for g in (*self._correlations, *self._joint))
+
+    def with_joint_draws(
+        self, draws: Mapping[str, Any], weights: Any = None, *, source: str = "joint draws", note: str = ""
+    ) -> Model:
+        """Return a new model whose named assumptions are drawn jointly, row by row, from the given draws.
+
+        This is how a calibrated (posterior) model keeps the dependence between its assumptions: every run
+        picks whole rows of the table (with probability proportional to ``weights``), and each assumption's
+        marginal becomes an :class:`~flopcast.joint.Empirical` distribution. This model is left untouched.
+
+        Parameters
+        ----------
+        draws : mapping of str to array_like
+            Equally long arrays of draws, one per assumption.
+        weights : array_like, optional
+            Non-negative weight of each row (for example importance weights).
+        source, note : str
+            Recorded on each replaced assumption.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.uniform(0, 1))
+        >>> _ = m.assume("b", fc.uniform(0, 1))
+        >>> post = m.with_joint_draws({"a": [0.1, 0.9], "b": [0.2, 0.8]})
+        >>> res = post.simulate(1000, seed=0)
+        >>> sorted(set(zip(res["a"].tolist(), res["b"].tolist())))
+        [(0.1, 0.2), (0.9, 0.8)]
+        """
+        from flopcast.joint import Empirical, JointDraws
+
+        joint = JointDraws.from_mapping(draws, weights)
+        for name in joint.names:
+            if not isinstance(self._nodes.get(name), Assumption):
+                raise ValueError(
+                    f"with_joint_draws(): {name!r} is not an assumption of model {self.name!r} "
+                    f"(assumptions: {', '.join(self.assumptions)})"
+                )
+        w = joint.weights()
+        changes = {}
+        for j, name in enumerate(joint.names):
+            old = self._nodes[name]
+            changes[name] = Assumption(
+                name, Empirical(joint.table[:, j], w), unit=old.unit, source=source, note=note or old.note
+            )
+        model = self.replace(**changes)
+        model._correlations = tuple(c for c in model._correlations if not set(c.names) & set(joint.names))
+        model._joint = tuple(g for g in model._joint if not set(g.names) & set(joint.names)) + (joint,)
+        return model
 
     def __contains__(self, name: object) -> bool:
         return name in self._nodes
@@ -629,6 +691,10 @@ class Model:
         for corr in self._correlations:
             if all(x in model.uncertain for x in corr.names):
                 model._correlations = (*model._correlations, corr)
+        for group in self._joint:
+            # A joint group survives only while every member still has the marginal it was given.
+            if all(model._nodes[x] is self._nodes[x] for x in group.names):
+                model._joint = (*model._joint, group)
         return model
 
     def simulate(
