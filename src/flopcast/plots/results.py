@@ -120,8 +120,12 @@ def _log_ticks(ax: Axes) -> None:
 
     from flopcast.formatting import eng
 
-    ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: eng(v)))
+    def label(value: float, _pos: int) -> str:
+        exponent = int(np.round(np.log10(value))) if value > 0 else 0
+        return eng(value) if -2 <= exponent < 4 else f"1e{exponent}"
+
+    ax.xaxis.set_major_locator(LogLocator(base=10, numticks=7))
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
@@ -269,7 +273,7 @@ def distribution_plot(
     >>> res = sora.uncertain().simulate(10_000, seed=1)
     >>> fig = distribution_plot(res, ["sora_train_flop", "peak_fleet_gpus"], reference=sora.ARTICLE_VALUES)
     >>> [ax.get_xlabel() for ax in fig.axes]
-    ['sora_train_flop [FLOP]', 'peak_fleet_gpus [GPU]']
+    ['sora_train_flop\n[FLOP]', 'peak_fleet_gpus\n[GPU]']
     """
     if kind not in ("cdf", "density"):
         raise ValueError(f"kind must be 'cdf' or 'density', got {kind!r}")
@@ -320,10 +324,11 @@ def distribution_plot(
             handles.setdefault(reference_label, ax.axvline(r, color=REFERENCE_COLOR, lw=1.6))
         if use_log:
             ax.set_xscale("log")
-            _pad_log_limits(ax, min([x[0], *refs]), max([x[-1], *refs]))
+            tail_lo, tail_hi = stats.quantiles(x, [0.001, 0.999])
+            _pad_log_limits(ax, min([tail_lo, *refs]), max([tail_hi, *refs]))
             _log_ticks(ax)
         unit = result.unit(name)
-        ax.set_xlabel(name if unit in ("", "1") else f"{name} [{unit}]")
+        ax.set_xlabel(name if unit in ("", "1") else f"{name}\n[{unit}]")
         ax.grid(alpha=0.3)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
