@@ -49,9 +49,11 @@ from flopcast.distributions import (
     as_distribution,
 )
 from flopcast.engine import LocalEngine
+from flopcast.engine.dask import DaskEngine
 from flopcast.model import Assumption, Derived, Model
 from flopcast.ops import exp, log, maximum, minimum, sqrt, where
-from flopcast.result import Comparison, Result, compare
+from flopcast.result import Comparison, Result, StreamedResult, compare
+from flopcast.sweep import sweep, sweep_effects
 
 __version__ = "0.1.0"
 
@@ -96,7 +98,11 @@ __all__ = [
     "where",
     # running and results
     "Comparison",
+    "DaskEngine",
     "LocalEngine",
     "Result",
+    "StreamedResult",
     "compare",
+    "sweep",
+    "sweep_effects",
 ]

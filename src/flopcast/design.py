@@ -123,7 +123,7 @@ class Plan:
         return out
 
     def _block(self, block: int, size: int) -> dict[str, np.ndarray]:
-        grouped = {n for g in (*self.groups, *self.joint) for n in g.names}
+        grouped = {n for g in self.groups for n in g.names} | {n for j in self.joint for n in j.names}
         dists = dict(zip(self.names, self.distributions, strict=True))
         out: dict[str, np.ndarray] = {}
         if self.kind == "random":

@@ -77,7 +77,8 @@ class Empirical(Distribution):
         return f"Empirical(n={self.values.size}, mean={self.mean():.6g}, sd={self.std():.6g})"
 
     def _ppf(self, u: Array) -> Array:
-        idx = np.searchsorted(self._cumulative, u, side="left")  # type: ignore[attr-defined]
+        cumulative: np.ndarray = self._cumulative  # type: ignore[attr-defined]
+        idx = np.searchsorted(cumulative, u, side="left")
         return np.asarray(self.values[np.clip(idx, 0, self.values.size - 1)])
 
     def _cdf(self, x: Array) -> Array:

@@ -18,12 +18,10 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from flopcast.distributions import Distribution, as_distribution
-from flopcast.validate import check_int
 
 if TYPE_CHECKING:
     from flopcast.correlation import Correlation
     from flopcast.joint import JointDraws
-    from flopcast.result import Result
 
 __all__ = ["Assumption", "Derived", "Model"]
 
@@ -370,11 +368,11 @@ class Model:
                     f"model {self.name!r}: correlate(): {n!r} is discrete; rank correlation through a Gaussian "
                     "copula is defined here for continuous assumptions only"
                 )
-            for existing in (*self._correlations, *self._joint):
-                if n in existing.names:
+            for group in self.dependent_groups:
+                if n in group:
                     raise ValueError(
                         f"model {self.name!r}: correlate(): {n!r} is already in a correlated group "
-                        f"{existing.names}; give one matrix for the whole group"
+                        f"{group}; give one matrix for the whole group"
                     )
         self._correlations = (*self._correlations, corr)
 
@@ -483,7 +481,7 @@ class Model:
     @property
     def dependent_groups(self) -> tuple[tuple[str, ...], ...]:
         """Names of the assumptions that are not independent: correlated groups and joint-draw groups."""
-        return tuple(g.names for g in (*self._correlations, *self._joint))
+        return tuple(c.names for c in self._correlations) + tuple(j.names for j in self._joint)
 
     def with_joint_draws(
         self, draws: Mapping[str, Any], weights: Any = None, *, source: str = "joint draws", note: str = ""
@@ -704,10 +702,13 @@ class Model:
         seed: int | np.random.SeedSequence | None = None,
         design: str = "random",
         keep: Iterable[str] | str | None = None,
+        stream: bool = False,
+        prob: float = 0.9,
+        levels: Iterable[float] = (),
         chunk_size: int | None = None,
         engine: Any = None,
         progress: bool | None = None,
-    ) -> Result:
+    ) -> Any:
         """Draw ``n`` joint samples of the assumptions and evaluate every derived quantity.
 
         Parameters
@@ -715,22 +716,30 @@ class Model:
         n : int
             Number of draws.
         seed : int or numpy.random.SeedSequence, optional
-            The same seed gives bit-identical draws whatever the chunk size or engine. ``None`` draws fresh
-            entropy, recorded in the result so the run can be repeated.
+            The same seed gives bit-identical draws whatever the chunk size, engine or number of workers.
+            ``None`` draws fresh entropy, recorded in the result so the run can be repeated.
         design : {"random", "lhs", "sobol"}
             Plain Monte Carlo (native samplers), Latin hypercube, or scrambled Sobol' (through inverse CDFs).
         keep : str or iterable of str, optional
-            Quantities whose draws are kept (default: all).
+            Quantities whose draws are kept (default: all). ``"summary"`` keeps no draws and streams the
+            summaries of every quantity (any ``n``, memory bounded by the chunk size).
+        stream : bool, default False
+            Stream the summaries of the ``keep`` quantities instead of keeping their draws.
+        prob : float, default 0.9
+            For streamed runs: the mass of the intervals to compute.
+        levels : iterable of float
+            For streamed runs: further quantile levels to compute exactly.
         chunk_size : int, optional
             Draws evaluated at once; memory is bounded by it (default 2**16).
         engine : str or engine object, optional
-            ``"local"`` (default).
+            ``"local"`` (default), ``"dask"`` (the current ``dask.distributed`` client), ``LocalEngine(workers=k)``
+            for a pool of processes, or ``DaskEngine(client)``.
         progress : bool, optional
-            Show a progress bar (default: when the run is expected to last more than a second).
+            Show a progress bar (default: on a terminal, when the run takes more than a second).
 
         Returns
         -------
-        Result
+        Result or StreamedResult
 
         Examples
         --------
@@ -743,17 +752,8 @@ class Model:
         """
         from flopcast.engine import run
 
-        n = check_int(n, "n", minimum=1)
-        return run(
-            self,
-            n,
-            seed=seed,
-            design=design,
-            keep=keep,
-            chunk_size=chunk_size,
-            engine=engine,
-            progress=progress,
-        )
+        return run(self, n, seed=seed, design=design, keep=keep, stream=stream, prob=prob, levels=levels,
+                   chunk_size=chunk_size, engine=engine, progress=progress)  # fmt: skip
 
 
 @dataclass(frozen=True)

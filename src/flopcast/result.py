@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from flopcast.design import Plan
 
-__all__ = ["Comparison", "Result", "compare"]
+__all__ = ["Comparison", "Result", "StreamedResult", "compare"]
 
 SUMMARY_COLUMNS = (
     "unit", "point", "mean", "sd", "median", "eti_lower", "eti_upper", "hdi_lower", "hdi_upper",
@@ -159,27 +159,21 @@ class Result:
         >>> float(round(table.loc["a", "eti_upper"], 1)), float(round(table.loc["a", "mcse_median"], 3))
         (1.6, 0.004)
         """
-        import pandas as pd
-
         prob = check_probability(prob, "prob")
         names = self.names if quantities is None else self.model.check_names(quantities)
         point = self.model.point()
         rows = []
         for name in names:
             x = self[name]
-            lo, hi = stats.eti(x, prob)
             hlo, hhi = stats.hdi(x, prob)
             # Levels of the HDI bounds, to give them the standard error of quantiles at those levels.
             q_hlo = float(np.count_nonzero(x < hlo)) / x.size
-            q_hhi = min(q_hlo + prob, 1.0)
-            se = stats.quantile_mcse(x, [0.5, (1 - prob) / 2, (1 + prob) / 2, q_hlo, q_hhi])
-            rows.append(
-                (self.unit(name), point[name], float(np.mean(x)), float(np.std(x, ddof=1)) if x.size > 1 else 0.0,
-                 float(stats.quantiles(x, [0.5])[0]), lo, hi, hlo, hhi, *map(float, se))
-            )  # fmt: skip
-        table = pd.DataFrame(rows, index=pd.Index(names, name="quantity"), columns=list(SUMMARY_COLUMNS))
-        table.attrs["prob"] = prob
-        return table
+            levels = [0.5, (1 - prob) / 2, (1 + prob) / 2, q_hlo, min(q_hlo + prob, 1.0)]
+            median, lo, hi = stats.quantiles(x, levels[:3])
+            sd = float(np.std(x, ddof=1)) if x.size > 1 else 0.0
+            rows.append((self.unit(name), point[name], float(np.mean(x)), sd, float(median), float(lo), float(hi),
+                         hlo, hhi, *map(float, stats.quantile_mcse(x, levels))))  # fmt: skip
+        return summary_frame(names, rows, prob)
 
     # ------------------------------------------------------------------ xarray / ArviZ
     @property
@@ -214,6 +208,99 @@ class Result:
     def to_netcdf(self, path: Any) -> None:
         """Write the DataTree of the draws to a netCDF file (read it back with ``xarray.open_datatree``)."""
         self.data.to_netcdf(path, engine="h5netcdf")
+
+
+def summary_frame(names: Iterable[str], rows: list[tuple[Any, ...]], prob: float) -> pd.DataFrame:
+    """The summary table shared by kept and streamed results."""
+    import pandas as pd
+
+    table = pd.DataFrame(rows, index=pd.Index(list(names), name="quantity"), columns=list(SUMMARY_COLUMNS))
+    table.attrs["prob"] = prob
+    return table
+
+
+class StreamedResult:
+    """The summary of a run whose draws were not kept (``simulate(..., keep="summary")`` or ``stream=True``).
+
+    Moments are merged exactly; quantiles are exact order statistics of all draws (see :mod:`flopcast.streaming`).
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.uniform(0, 1))
+    >>> res = m.simulate(50_000, seed=0, keep="summary")
+    >>> full = m.simulate(50_000, seed=0)
+    >>> bool(res.quantile("a", 0.05)[0] == full.quantile("a", 0.05)[0])
+    True
+    """
+
+    def __init__(
+        self, model: Model, summaries: Mapping[str, Any], *, plan: Plan, engine: str = "local", prob: float = 0.9
+    ) -> None:
+        self.model = model
+        self.summaries = dict(summaries)
+        self.plan = plan
+        self.engine = engine
+        self.prob = prob
+        self.n = plan.n
+        self.created = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The summarized quantities."""
+        return tuple(self.summaries)
+
+    @property
+    def seed(self) -> Any:
+        """The entropy of the run's root seed."""
+        return self.plan.root.entropy
+
+    def __repr__(self) -> str:
+        return f"StreamedResult(model={self.model.name!r}, n={self.n}, design={self.plan.kind!r}, prob={self.prob})"
+
+    def _get(self, name: str) -> Any:
+        if name not in self.summaries:
+            raise self.model.unknown(name, "summarized quantity")
+        return self.summaries[name]
+
+    def quantile(self, name: str, q: float | Iterable[float]) -> np.ndarray:
+        """Exact quantiles at the levels that were streamed (the median, interval bounds and ``levels=``)."""
+        levels = np.atleast_1d(np.asarray(list(q) if not np.isscalar(q) else [q], dtype=float))
+        return np.asarray(self._get(name).quantiles(levels))
+
+    def mean(self, name: str) -> float:
+        """The exact mean of all draws of a quantity."""
+        return float(self._get(name).moments.mean)
+
+    def interval(self, name: str, prob: float | None = None, kind: str = "eti") -> tuple[float, float]:
+        """The equal-tailed or highest-density interval at the streamed ``prob``."""
+        if prob is not None and prob != self.prob:
+            raise ValueError(f"this run streamed intervals at prob={self.prob}, got prob={prob}; simulate again")
+        summary = self._get(name)
+        if kind == "eti":
+            lo, hi = summary.quantiles(np.array([(1 - self.prob) / 2, (1 + self.prob) / 2]))
+        elif kind == "hdi":
+            lo, hi = summary.quantiles(np.array(summary.hdi_levels))
+        else:
+            raise ValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
+        return float(lo), float(hi)
+
+    def summary(self, prob: float | None = None, quantities: Iterable[str] | str | None = None) -> pd.DataFrame:
+        """The same table as :meth:`Result.summary`, at the ``prob`` the run streamed."""
+        if prob is not None and prob != self.prob:
+            raise ValueError(f"this run streamed intervals at prob={self.prob}, got prob={prob}; simulate again")
+        prob = self.prob
+        names = self.names if quantities is None else self.model.check_names(quantities)
+        point = self.model.point()
+        rows = []
+        for name in names:
+            s = self._get(name)
+            levels = np.array([0.5, (1 - prob) / 2, (1 + prob) / 2, *s.hdi_levels])
+            values = s.quantiles(levels)
+            rows.append((self.model[name].unit, point[name], s.moments.mean, s.moments.sd, *map(float, values),
+                         *map(float, s.mcse(levels))))  # fmt: skip
+        return summary_frame(names, rows, prob)
 
 
 def variable_attrs(model: Model, name: str) -> dict[str, str]:

@@ -14,13 +14,16 @@ import numpy as np
 from flopcast.design import BLOCK_SIZE, make_plan
 from flopcast.engine.local import LocalEngine
 from flopcast.engine.progress import Progress
+from flopcast.engine.tasks import keep_task
+from flopcast.result import Result
 from flopcast.validate import check_int
 
 if TYPE_CHECKING:
+    from flopcast.design import Plan
     from flopcast.model import Model
-    from flopcast.result import Result
+    from flopcast.result import StreamedResult
 
-__all__ = ["LocalEngine", "chunk_bounds", "resolve_engine", "resolve_keep", "run"]
+__all__ = ["LocalEngine", "chunk_bounds", "collect_draws", "resolve_engine", "resolve_keep", "run"]
 
 DEFAULT_CHUNK_SIZE = BLOCK_SIZE
 
@@ -32,7 +35,7 @@ def chunk_bounds(n: int, chunk_size: int) -> list[tuple[int, int]]:
 
 def resolve_keep(model: Model, keep: Iterable[str] | str | None) -> tuple[str, ...]:
     """The quantities to keep: all by default; names are checked against the model."""
-    if keep is None:
+    if keep is None or (isinstance(keep, str) and keep == "summary"):
         return tuple(model.nodes)
     names = model.check_names(keep, "quantity to keep")
     if not names:
@@ -41,13 +44,19 @@ def resolve_keep(model: Model, keep: Iterable[str] | str | None) -> tuple[str, .
 
 
 def resolve_engine(engine: Any) -> Any:
-    """Turn ``None``/``"local"`` into an engine object; engine objects pass through."""
+    """Turn ``None``/``"local"``/``"dask"`` into an engine object; engine objects pass through."""
     if engine is None or engine == "local":
         return LocalEngine()
+    if engine == "dask":
+        from flopcast.engine.dask import DaskEngine
+
+        return DaskEngine()
     if isinstance(engine, str):
-        raise ValueError(f"engine must be 'local' or an engine object, got {engine!r}")
-    if not hasattr(engine, "map_chunks"):
-        raise TypeError(f"engine must be 'local' or an engine object with map_chunks(), got {type(engine).__name__}")
+        raise ValueError(f"engine must be 'local', 'dask' or an engine object, got {engine!r}")
+    if isinstance(engine, type):
+        raise TypeError(f"engine must be an engine object, got the class {engine.__name__}; write {engine.__name__}()")
+    if not hasattr(engine, "map"):
+        raise TypeError(f"engine must be 'local', 'dask' or an engine object with map(), got {type(engine).__name__}")
     return engine
 
 
@@ -58,21 +67,37 @@ def run(
     seed: Any = None,
     design: str = "random",
     keep: Iterable[str] | str | None = None,
+    stream: bool = False,
+    prob: float = 0.9,
+    levels: Iterable[float] = (),
     chunk_size: int | None = None,
     engine: Any = None,
     progress: bool | None = None,
-) -> Result:
+) -> Result | StreamedResult:
     """Simulate ``model``; see :meth:`flopcast.Model.simulate`."""
-    from flopcast.result import Result
-
     n = check_int(n, "n", minimum=1)
     chunk = DEFAULT_CHUNK_SIZE if chunk_size is None else check_int(chunk_size, "chunk_size", minimum=1)
     names = resolve_keep(model, keep)
     plan = make_plan(model, n, seed, design)
     runner = resolve_engine(engine)
+    if stream or (isinstance(keep, str) and keep == "summary"):
+        from flopcast.engine.streamed import run_streamed
+
+        return run_streamed(model, plan, names, chunk, runner, prob, levels, progress)
+    return Result(model, collect_draws(model, plan, names, chunk_bounds(n, chunk), runner, progress),
+                  plan=plan, engine=runner.name)  # fmt: skip
+
+
+def collect_draws(
+    model: Model, plan: Plan, names: tuple[str, ...], bounds: list[tuple[int, int]], runner: Any,
+    progress: bool | None,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """Run the chunks of ``bounds`` and gather the draws of ``names`` into read-only arrays."""
+    total = sum(stop - start for start, stop in bounds)
+    offset = bounds[0][0] if bounds else 0
     arrays: dict[str, np.ndarray] = {}
     constants: dict[str, float] = {}
-    bar = Progress(n, progress)
+    bar = Progress(total, progress)
 
     def consume(start: int, stop: int, values: dict[str, np.ndarray | float]) -> None:
         for name, value in values.items():
@@ -80,19 +105,16 @@ def run(
                 constants[name] = float(value)
                 continue
             if name not in arrays:
-                arrays[name] = np.empty(n)
-            arrays[name][start:stop] = value
+                arrays[name] = np.empty(total)
+            arrays[name][start - offset : stop - offset] = value
         bar.update(stop - start)
 
     try:
-        runner.map_chunks(model, plan, chunk_bounds(n, chunk), names, consume)
+        runner.map(keep_task, (model, plan, names), bounds, consume)
     finally:
         bar.close()
     draws: dict[str, np.ndarray] = {}
     for name in names:
-        if name in arrays:
-            draws[name] = arrays[name]
-        else:
-            draws[name] = np.broadcast_to(np.float64(constants[name]), (n,))
+        draws[name] = arrays[name] if name in arrays else np.broadcast_to(np.float64(constants[name]), (total,))
         draws[name].flags.writeable = False
-    return Result(model, draws, plan=plan, engine=runner.name)
+    return draws
