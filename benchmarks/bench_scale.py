@@ -96,8 +96,9 @@ def main() -> None:
     print("| engine | seconds | draws per second |\n|---|---|---|")
     for label, seconds, rate in rows:
         print(f"| {label} | {seconds:.1f} | {rate / 1e6:.2f} M |")
+    above = memory["above_baseline_mb"]
     print(f"\nPeak memory of the streamed run (fresh process, local engine): {memory['peak_mb']:.0f} MB "
-          f"({memory['above_baseline_mb']:.0f} MB above a process that imports flopcast and builds the model)")  # fmt: skip
+          f"({above:.0f} MB above importing flopcast and building the model)")  # fmt: skip
     print(f"Sweep of 100 scenarios x {int(args.sweep_n):.0e} draws: {sweep_seconds:.1f} s "
           f"({100 * args.sweep_n / sweep_seconds / 1e6:.2f} M draws per second)")  # fmt: skip
 
