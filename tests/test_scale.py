@@ -47,6 +47,10 @@ def test_keep_summary_streams_everything(benchmark_model):
         res.summary(prob=0.5)
     with pytest.raises(ValueError, match="were not streamed"):
         res.quantile("fleet", 0.3)
+    for nothing in (False, [], ()):
+        assert isinstance(benchmark_model.simulate(1000, seed=1, keep=nothing), fc.StreamedResult)
+    pooled = benchmark_model.simulate(100_000, seed=1, keep=["fleet"], chunk_size=30_000, workers=2)
+    np.testing.assert_array_equal(pooled["fleet"], benchmark_model.simulate(100_000, seed=1, keep=["fleet"])["fleet"])
 
 
 def test_moments_merge_exactly():

@@ -701,12 +701,13 @@ class Model:
         *,
         seed: int | np.random.SeedSequence | None = None,
         design: str = "random",
-        keep: Iterable[str] | str | None = None,
+        keep: Iterable[str] | str | bool | None = None,
         stream: bool = False,
         prob: float = 0.9,
         levels: Iterable[float] = (),
         chunk_size: int | None = None,
         engine: Any = None,
+        workers: int | None = None,
         progress: bool | None = None,
     ) -> Any:
         """Draw ``n`` joint samples of the assumptions and evaluate every derived quantity.
@@ -720,9 +721,9 @@ class Model:
             ``None`` draws fresh entropy, recorded in the result so the run can be repeated.
         design : {"random", "lhs", "sobol"}
             Plain Monte Carlo (native samplers), Latin hypercube, or scrambled Sobol' (through inverse CDFs).
-        keep : str or iterable of str, optional
-            Quantities whose draws are kept (default: all). ``"summary"`` keeps no draws and streams the
-            summaries of every quantity (any ``n``, memory bounded by the chunk size).
+        keep : str, iterable of str or False, optional
+            Quantities whose draws are kept (default: all). ``"summary"`` (or ``False``, or an empty list) keeps
+            no draws and streams the summaries of every quantity (any ``n``, memory bounded by the chunk size).
         stream : bool, default False
             Stream the summaries of the ``keep`` quantities instead of keeping their draws.
         prob : float, default 0.9
@@ -734,6 +735,8 @@ class Model:
         engine : str or engine object, optional
             ``"local"`` (default), ``"dask"`` (the current ``dask.distributed`` client), ``LocalEngine(workers=k)``
             for a pool of processes, or ``DaskEngine(client)``.
+        workers : int, optional
+            Shorthand for ``engine=LocalEngine(workers=workers)``: a pool of worker processes.
         progress : bool, optional
             Show a progress bar (default: on a terminal, when the run takes more than a second).
 
@@ -753,7 +756,7 @@ class Model:
         from flopcast.engine import run
 
         return run(self, n, seed=seed, design=design, keep=keep, stream=stream, prob=prob, levels=levels,
-                   chunk_size=chunk_size, engine=engine, progress=progress)  # fmt: skip
+                   chunk_size=chunk_size, engine=engine, workers=workers, progress=progress)  # fmt: skip
 
 
 @dataclass(frozen=True)

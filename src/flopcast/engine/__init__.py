@@ -33,20 +33,29 @@ def chunk_bounds(n: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(s, min(s + chunk_size, n)) for s in range(0, n, chunk_size)]
 
 
-def resolve_keep(model: Model, keep: Iterable[str] | str | None) -> tuple[str, ...]:
-    """The quantities to keep: all by default; names are checked against the model."""
-    if keep is None or (isinstance(keep, str) and keep == "summary"):
+def keeps_nothing(keep: Any) -> bool:
+    """Whether ``keep`` asks for no draws at all (``"summary"``, ``False`` or an empty list): stream summaries."""
+    if isinstance(keep, str):
+        return keep == "summary"
+    return keep is False or (isinstance(keep, list | tuple | set | frozenset) and not keep)
+
+
+def resolve_keep(model: Model, keep: Iterable[str] | str | bool | None) -> tuple[str, ...]:
+    """The quantities to keep (or to summarize): all by default; names are checked against the model."""
+    if keep is None or keeps_nothing(keep):
         return tuple(model.nodes)
-    names = model.check_names(keep, "quantity to keep")
-    if not names:
-        raise ValueError("keep must name at least one quantity")
+    if keep is True:
+        raise TypeError("keep must be None, 'summary', False or quantity names, got True")
+    names = model.check_names(keep, "quantity to keep")  # type: ignore[arg-type]
     return tuple(dict.fromkeys(names))
 
 
-def resolve_engine(engine: Any) -> Any:
+def resolve_engine(engine: Any, workers: int | None = None) -> Any:
     """Turn ``None``/``"local"``/``"dask"`` into an engine object; engine objects pass through."""
+    if workers is not None and engine not in (None, "local"):
+        raise ValueError("workers= applies to the local engine; give the engine object its own settings instead")
     if engine is None or engine == "local":
-        return LocalEngine()
+        return LocalEngine(1 if workers is None else workers)
     if engine == "dask":
         from flopcast.engine.dask import DaskEngine
 
@@ -66,12 +75,13 @@ def run(
     *,
     seed: Any = None,
     design: str = "random",
-    keep: Iterable[str] | str | None = None,
+    keep: Iterable[str] | str | bool | None = None,
     stream: bool = False,
     prob: float = 0.9,
     levels: Iterable[float] = (),
     chunk_size: int | None = None,
     engine: Any = None,
+    workers: int | None = None,
     progress: bool | None = None,
 ) -> Result | StreamedResult:
     """Simulate ``model``; see :meth:`flopcast.Model.simulate`."""
@@ -79,8 +89,8 @@ def run(
     chunk = DEFAULT_CHUNK_SIZE if chunk_size is None else check_int(chunk_size, "chunk_size", minimum=1)
     names = resolve_keep(model, keep)
     plan = make_plan(model, n, seed, design)
-    runner = resolve_engine(engine)
-    if stream or (isinstance(keep, str) and keep == "summary"):
+    runner = resolve_engine(engine, workers)
+    if stream or keeps_nothing(keep):
         from flopcast.engine.streamed import run_streamed
 
         return run_streamed(model, plan, names, chunk, runner, prob, levels, progress)
