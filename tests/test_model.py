@@ -95,7 +95,7 @@ def test_invalid_identifier(name):
         fc.Model("m").assume(name, 1)
 
 
-@pytest.mark.parametrize("name", ["chain", "draw"])
+@pytest.mark.parametrize("name", ["chain", "draw", "stat"])
 def test_reserved_names(name):
     with pytest.raises(ValueError, match="reserved"):
         fc.Model("m").assume(name, 1)

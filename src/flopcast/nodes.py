@@ -1,0 +1,136 @@
+"""The nodes of a model graph: assumptions (inputs with a distribution) and derived quantities (functions)."""
+
+from __future__ import annotations
+
+import inspect
+import keyword
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flopcast.distributions import Distribution, as_distribution
+
+__all__ = ["Assumption", "Derived", "Node"]
+
+#: Names that would collide with the dimensions of draws (chain, draw) and of sweeps (stat).
+_RESERVED = frozenset({"chain", "draw", "stat"})
+
+
+def _check_name(name: object, what: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"{what} name must be a string, got {type(name).__name__}")
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(
+            f"{what} name {name!r} is not a valid Python identifier; use letters, digits and underscores "
+            "(for example 'param_scale'), since derived functions name their inputs by parameter name"
+        )
+    if name in _RESERVED:
+        raise ValueError(f"{what} name {name!r} is reserved (it names a dimension of the draws); choose another")
+    return name
+
+
+def _check_text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a string, got {type(value).__name__}")
+    return value
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """An uncertain (or fixed) input of a model.
+
+    Parameters
+    ----------
+    name : str
+        A Python identifier; derived functions refer to it by parameter name.
+    distribution : Distribution
+        Its distribution (a :class:`~flopcast.distributions.Point` for a fixed value).
+    unit : str
+        A unit of flopcast's registry, ``"1"`` for dimensionless.
+    source : str
+        Where the value or the distribution comes from.
+    note : str
+        Why this distribution was chosen, caveats.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> a = fc.Assumption("fps", fc.uniform(16, 30), unit="frame/s", source="common video frame rates")
+    >>> a.is_uncertain
+    True
+    """
+
+    name: str
+    distribution: Distribution
+    unit: str = "1"
+    source: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "assumption")
+        object.__setattr__(self, "distribution", as_distribution(self.distribution, f"assumption {self.name!r}"))
+        _check_text(self.unit, f"assumption {self.name!r}: unit")
+        _check_text(self.source, f"assumption {self.name!r}: source")
+        _check_text(self.note, f"assumption {self.name!r}: note")
+
+    @property
+    def is_uncertain(self) -> bool:
+        """Whether the assumption has a distribution rather than a single value."""
+        return not self.distribution.is_point
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A quantity computed from other quantities by a plain function.
+
+    The function's parameter names are its inputs. It must use arithmetic and flopcast's math helpers
+    (:func:`flopcast.log`, :func:`flopcast.exp`, :func:`flopcast.minimum`, :func:`flopcast.maximum`,
+    :func:`flopcast.where`) so that it runs on numpy arrays, pint quantities and PyTensor variables alike.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> def latent_frames(fps, clip_seconds, temporal_compression):
+    ...     return fps * clip_seconds / temporal_compression
+    >>> fc.Derived("latent_frames", latent_frames, unit="frame").inputs
+    ('fps', 'clip_seconds', 'temporal_compression')
+    """
+
+    name: str
+    function: Callable[..., Any]
+    unit: str = "1"
+    note: str = ""
+    inputs: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "derived quantity")
+        if not callable(self.function):
+            raise TypeError(f"derived {self.name!r}: function must be callable, got {type(self.function).__name__}")
+        _check_text(self.unit, f"derived {self.name!r}: unit")
+        _check_text(self.note, f"derived {self.name!r}: note")
+        object.__setattr__(self, "inputs", _inputs_of(self.function, self.name))
+
+    def __call__(self, *args: Any) -> Any:
+        """Evaluate the function on its inputs, given in the order of :attr:`inputs`."""
+        return self.function(*args)
+
+
+def _inputs_of(function: Callable[..., Any], name: str) -> tuple[str, ...]:
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"derived {name!r}: cannot read the parameters of {function!r}") from exc
+    inputs = []
+    for param in signature.parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise TypeError(
+                f"derived {name!r}: parameter {param.name!r} is *args/**kwargs; name each input explicitly, "
+                "because a derived function's parameter names are its inputs"
+            )
+        if param.kind is param.POSITIONAL_ONLY:
+            raise TypeError(f"derived {name!r}: parameter {param.name!r} is positional-only; remove the '/'")
+        inputs.append(param.name)
+    return tuple(inputs)
+
+
+Node = Assumption | Derived
