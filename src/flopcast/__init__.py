@@ -19,6 +19,7 @@ Examples
 True
 """
 
+from flopcast.analysis.sensitivity import elasticities, format_sensitivity, prcc, rank_correlations, sobol, tornado
 from flopcast.constructors import (
     beta,
     choice,
@@ -105,4 +106,11 @@ __all__ = [
     "compare",
     "sweep",
     "sweep_effects",
+    # sensitivity: which assumptions drive each interval
+    "elasticities",
+    "format_sensitivity",
+    "prcc",
+    "rank_correlations",
+    "sobol",
+    "tornado",
 ]

@@ -1,0 +1,272 @@
+"""Sensitivity analysis: which assumptions drive each interval.
+
+This module is the public face of the layer: it re-exports the functions of its three parts and holds what they
+share (name checks and the readable table):
+
+- :func:`flopcast.analysis.sobol.sobol`: first-order, total and optionally second-order Sobol' indices with
+  bootstrap confidence intervals, from Saltelli's design in the unit cube mapped through flopcast's inverse CDFs;
+- :func:`flopcast.analysis.tornado.tornado`: one-at-a-time swings from a low to a high quantile;
+- :func:`flopcast.analysis.ranks.rank_correlations`, :func:`~flopcast.analysis.ranks.prcc` and
+  :func:`~flopcast.analysis.ranks.elasticities`: read from an existing :class:`~flopcast.result.Result`, with no
+  new model runs (and, unlike Sobol' indices, valid for correlated assumptions).
+
+Every function returns an ``xarray.Dataset`` with dims ``input`` and ``output``; :func:`format_sensitivity` turns
+any of them into an aligned text table, and :mod:`flopcast.plots.sensitivity` draws them.
+
+Which one to use
+----------------
+Sobol' indices answer "what share of the output's variance does this assumption explain, alone (``S1``) and with
+its interactions (``ST``)?", for any model, at the cost of ``n * (d + 2)`` model runs. Compute forecasts are
+products of uncertain factors with heavy right tails; there the variance of the output is dominated by a few
+extreme draws and ``S1``/``ST`` of the raw output converge slowly and describe the tail, not the bulk. Analyse
+``log(output)`` instead (``log=True``): a product becomes a sum, the indices converge fast, they are exactly each
+factor's share of the log-variance (the variance of orders of magnitude), and they are what the width of a
+credible interval on a log axis depends on. Use the raw output when it is a sum or when the mean is what matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from flopcast.analysis.ranks import elasticities, prcc, rank_correlations
+from flopcast.analysis.sobol import saltelli_indices, sobol
+from flopcast.analysis.tornado import tornado
+from flopcast.formatting import eng, table
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from flopcast.model import Model
+
+__all__ = [
+    # variance-based, new model runs
+    "saltelli_indices",
+    "sobol",
+    # one at a time, new model runs
+    "tornado",
+    # from an existing Result
+    "elasticities",
+    "prcc",
+    "rank_correlations",
+    # reading them
+    "format_sensitivity",
+    # shared checks
+    "check_inputs",
+    "check_outputs",
+    "names_of",
+]
+
+
+def names_of(value: str | Iterable[str], what: str) -> tuple[str, ...]:
+    """Return a name or a list of names as a tuple of distinct strings.
+
+    Examples
+    --------
+    >>> names_of("fleet", "output"), names_of(["a", "b"], "input")
+    (('fleet',), ('a', 'b'))
+    """
+    if isinstance(value, str):
+        return (value,)
+    try:
+        names = tuple(value)
+    except TypeError:
+        raise TypeError(f"{what} must be a name or a list of names, got {type(value).__name__}") from None
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{what} names must be strings, got {type(name).__name__} {name!r}")
+    if not names:
+        raise ValueError(f"{what}: give at least one name")
+    if len(set(names)) != len(names):
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"{what}: names must be distinct, got {', '.join(dupes)} more than once")
+    return names
+
+
+def check_outputs(model: Model, outputs: str | Iterable[str]) -> tuple[str, ...]:
+    """Check that each output is a quantity of ``model`` (usually a derived one).
+
+    Examples
+    --------
+    >>> from flopcast.catalog.benchmark import benchmark_model
+    >>> check_outputs(benchmark_model(), "fleet")
+    ('fleet',)
+    """
+    names = names_of(outputs, "outputs")
+    for name in names:
+        if name not in model:
+            raise ValueError(model.unknown_message(name, "quantity (output)"))
+    return names
+
+
+def check_inputs(model: Model, inputs: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The uncertain assumptions to analyse: all of them by default (point values are left out).
+
+    Examples
+    --------
+    >>> from flopcast.catalog.benchmark import benchmark_model
+    >>> m = benchmark_model()
+    >>> len(check_inputs(m, None)), "duration_s" in check_inputs(m, None)
+    (15, False)
+    """
+    uncertain = model.uncertain
+    if not uncertain:
+        raise ValueError(
+            f"model {model.name!r} has no uncertain assumption (every assumption is a point value), so there is "
+            "no sensitivity to analyse; give some assumptions a distribution"
+        )
+    if inputs is None:
+        return uncertain
+    names = names_of(inputs, "inputs")
+    assumptions = model.assumptions
+    for name in names:
+        if name not in model:
+            raise ValueError(model.unknown_message(name, "assumption (input)"))
+        if name not in assumptions:
+            raise ValueError(
+                f"input {name!r} is a derived quantity of model {model.name!r}; sensitivity inputs are uncertain "
+                f"assumptions ({', '.join(uncertain)})"
+            )
+        if name not in uncertain:
+            raise ValueError(
+                f"input {name!r} is a point value ({assumptions[name].distribution.point_value():g}) in model "
+                f"{model.name!r}: it does not vary, so it has no sensitivity; give it a distribution with "
+                "model.replace() or leave it out"
+            )
+    return names
+
+
+# ---------------------------------------------------------------------------------------------- the readable table
+def _num(value: Any, digits: int = 3) -> str:
+    v = float(value)
+    if np.isnan(v):
+        return "-"
+    text = f"{v:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.000"
+
+
+def _sobol_tables(ds: xr.Dataset, digits: int) -> list[str]:
+    blocks = []
+    level = ds.attrs.get("conf_level", 0.95)
+    log = ds.attrs.get("log", False)
+    pct = f"{100 * level:g}%"
+    for out in ds["output"].values.tolist():
+        sub = ds.sel(output=out)
+        order = np.argsort(-np.nan_to_num(sub["ST"].values, nan=-np.inf), kind="stable")
+        rows = []
+        for i in order:
+            s1, st = sub["S1"].values[i], sub["ST"].values[i]
+            rows.append(
+                [
+                    str(sub["input"].values[i]),
+                    _num(s1, digits),
+                    f"[{_num(sub['S1_lower'].values[i], digits)}, {_num(sub['S1_upper'].values[i], digits)}]",
+                    _num(st, digits),
+                    f"[{_num(sub['ST_lower'].values[i], digits)}, {_num(sub['ST_upper'].values[i], digits)}]",
+                    _num(st - s1, digits),
+                ]
+            )
+        title = f"{'log(' + out + ')' if log else out}: Sobol' indices, n = {ds.attrs.get('n')}, {pct} intervals"
+        text = title + "\n" + table(["input", "S1", f"S1 {pct}", "ST", f"ST {pct}", "ST-S1"], rows)
+        if "S2" in ds:
+            s2 = sub["S2"].values
+            names = sub["input"].values.tolist()
+            pairs = [
+                (abs(s2[j, k]), names[j], names[k], s2[j, k], sub["S2_conf"].values[j, k])
+                for j in range(len(names))
+                for k in range(j + 1, len(names))
+            ]
+            pairs.sort(key=lambda p: -p[0])
+            rows2 = [[f"{a} x {b}", _num(v, digits), f"+/- {_num(c, digits)}"] for _, a, b, v, c in pairs[:10]]
+            if rows2:
+                text += "\n\nlargest second-order indices\n" + table(["pair", "S2", pct], rows2)
+        blocks.append(text)
+    return blocks
+
+
+def _tornado_table(ds: xr.Dataset) -> str:
+    rows = [
+        [
+            str(name),
+            eng(ds["low"].values[i]),
+            eng(ds["high"].values[i]),
+            eng(ds["output_at_low"].values[i]),
+            eng(ds["output_at_high"].values[i]),
+            eng(ds["swing"].values[i]),
+        ]
+        for i, name in enumerate(ds["input"].values.tolist())
+    ]
+    ql, qh = ds.attrs.get("quantile_low", 0.05), ds.attrs.get("quantile_high", 0.95)
+    title = (
+        f"{ds.attrs.get('output', 'output')}: one-at-a-time swings from the {ql:g} to the {qh:g} quantile, "
+        f"others at their medians (base {eng(float(ds['base']))})"
+    )
+    return title + "\n" + table(["input", "low", "high", "output at low", "output at high", "swing"], rows)
+
+
+def _matrix_tables(ds: xr.Dataset, digits: int) -> list[str]:
+    blocks = []
+    outputs = ds["output"].values.tolist()
+    for var in ds.data_vars:
+        da = ds[var]
+        if set(da.dims) != {"input", "output"}:
+            continue
+        da = da.transpose("input", "output")
+        rows = [
+            [str(name), *(_num(v, digits) for v in da.values[i])] for i, name in enumerate(ds["input"].values.tolist())
+        ]
+        if var == "src" and "r2" in ds:
+            rows.append(["(R^2 of the log-log fit)", *(_num(v, digits) for v in ds["r2"].values)])
+        title = str(da.attrs.get("long_name", var))
+        blocks.append(title + "\n" + table(["input", *map(str, outputs)], rows))
+    return blocks
+
+
+def format_sensitivity(ds: xr.Dataset, digits: int = 3) -> str:
+    """A readable, aligned text table of any sensitivity Dataset of this layer.
+
+    Sobol' indices are listed per output, sorted by total index, with their intervals and the interaction share
+    ``ST - S1``; tornado swings with their input and output values; rank statistics as an input x output matrix.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The result of :func:`~flopcast.analysis.sobol.sobol`, :func:`~flopcast.analysis.tornado.tornado`,
+        :func:`~flopcast.analysis.ranks.rank_correlations`, :func:`~flopcast.analysis.ranks.prcc` or
+        :func:`~flopcast.analysis.ranks.elasticities`.
+    digits : int, default 3
+        Decimals of the indices and correlations.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.uniform(0, 1))
+    >>> _ = m.assume("b", fc.uniform(0, 1))
+    >>> @m.derive
+    ... def y(a, b):
+    ...     return a + 3 * b
+    >>> print(format_sensitivity(tornado(m, "y")))
+    y: one-at-a-time swings from the 0.05 to the 0.95 quantile, others at their medians (base 2)
+    input   low  high  output at low  output at high  swing
+    -----  ----  ----  -------------  --------------  -----
+    b      0.05  0.95           0.65            3.35    2.7
+    a      0.05  0.95           1.55            2.45    0.9
+    """
+    if "S1" in ds and "ST" in ds:
+        return "\n\n".join(_sobol_tables(ds, digits))
+    if "swing" in ds:
+        return _tornado_table(ds)
+    blocks = _matrix_tables(ds, digits)
+    if not blocks:
+        raise ValueError(
+            "format_sensitivity(): expected a Dataset from sobol(), tornado(), rank_correlations(), prcc() or "
+            f"elasticities(), got variables {list(ds.data_vars)}"
+        )
+    return "\n\n".join(blocks)

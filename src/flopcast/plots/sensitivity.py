@@ -1,0 +1,176 @@
+"""Figures of sensitivity analyses: a tornado chart of one-at-a-time swings and a bar chart of Sobol' indices.
+
+Both take the Dataset of :func:`flopcast.analysis.sensitivity.tornado` or :func:`~flopcast.analysis.sensitivity.sobol`
+and return a :class:`matplotlib.figure.Figure` built with the object-oriented API (never ``pyplot``): no figure is
+registered with pyplot, no backend is chosen and no rcParams change. matplotlib is imported inside the functions.
+In a notebook, leave the figure as the last expression of a cell; elsewhere ``fig.savefig("tornado.png")``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from flopcast.formatting import eng
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
+
+__all__ = ["sobol_plot", "tornado_plot"]
+
+_LOW_COLOR = "#4c72b0"
+_HIGH_COLOR = "#dd8452"
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None = None) -> Figure:
+    """Draw a tornado chart: one bar per input from the output at its low to its high quantile, widest on top.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The result of :func:`flopcast.analysis.sensitivity.tornado`.
+    log : bool, optional
+        Log scale for the output axis (default: when every value is positive and they span more than a factor 10).
+    title : str, optional
+        Figure title (default: the output's name and the quantiles).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> from flopcast.analysis.sensitivity import tornado
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.uniform(1, 2))
+    >>> _ = m.assume("b", fc.lognormal(1, 100))
+    >>> @m.derive
+    ... def y(a, b):
+    ...     return a * b
+    >>> fig = tornado_plot(tornado(m, "y"))
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]  # from the top: b swings y the most
+    ['b', 'a']
+    """
+    if "swing" not in ds or "base" not in ds:
+        raise ValueError("tornado_plot() needs the Dataset of tornado() (variables swing, base, output_at_low, ...)")
+    names = [str(n) for n in ds["input"].values.tolist()]
+    base = float(ds["base"])
+    at_low = np.asarray(ds["output_at_low"].values, dtype=float)
+    at_high = np.asarray(ds["output_at_high"].values, dtype=float)
+    values = np.concatenate([at_low, at_high, [base]])
+    if log is None:
+        log = bool(np.all(values > 0) and values.max() / values.min() > 10)
+    fig = _figure(7.0, 1.2 + 0.38 * len(names))
+    ax = fig.add_subplot()
+    y = np.arange(len(names))[::-1]  # widest swing on top
+    ax.barh(
+        y,
+        at_low - base,
+        left=base,
+        color=_LOW_COLOR,
+        height=0.6,
+        label=f"input at q={ds.attrs.get('quantile_low', 0.05):g}",
+    )
+    ax.barh(
+        y,
+        at_high - base,
+        left=base,
+        color=_HIGH_COLOR,
+        height=0.6,
+        label=f"input at q={ds.attrs.get('quantile_high', 0.95):g}",
+    )
+    ax.axvline(base, color="black", linewidth=0.8)
+    ax.set_yticks(y, names)
+    for yi, lo, hi in zip(y, ds["low"].values, ds["high"].values, strict=True):
+        # the input's range, right of the axes
+        ax.annotate(f"{eng(float(lo))} to {eng(float(hi))}", (1.0, yi), xycoords=("axes fraction", "data"),
+                    xytext=(4, 0), textcoords="offset points", va="center", fontsize="small", color="0.35")  # fmt: skip
+    if log:
+        ax.set_xscale("log")
+    unit = ds.attrs.get("unit", "")
+    output = ds.attrs.get("output", "output")
+    ax.set_xlabel(f"{output}" + (f" [{unit}]" if unit and unit != "1" else ""))
+    ax.set_title(title if title is not None else f"{output}: one-at-a-time swings (base {eng(base)})")
+    ax.legend(loc="lower right", fontsize="small")
+    return fig
+
+
+def sobol_plot(
+    ds: xr.Dataset, outputs: str | list[str] | None = None, *, title: str | None = None, sort: bool = True
+) -> Figure:
+    """Draw Sobol' indices as bars (first order and total) with their confidence intervals, one panel per output.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The result of :func:`flopcast.analysis.sensitivity.sobol`.
+    outputs : str or list of str, optional
+        Outputs to draw (default: all).
+    title : str, optional
+        Figure title.
+    sort : bool, default True
+        Sort inputs by total index within each panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> from flopcast.analysis.sensitivity import sobol
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.uniform(0, 1))
+    >>> _ = m.assume("b", fc.uniform(0, 1))
+    >>> @m.derive
+    ... def y(a, b):
+    ...     return a + 2 * b
+    >>> fig = sobol_plot(sobol(m, "y", n=256, seed=0))
+    >>> len(fig.axes), [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    (1, ['b', 'a'])
+    """
+    if "S1" not in ds or "ST" not in ds:
+        raise ValueError("sobol_plot() needs the Dataset of sobol() (variables S1, S1_conf, ST, ST_conf)")
+    all_outputs = [str(o) for o in ds["output"].values.tolist()]
+    if outputs is None:
+        chosen = all_outputs
+    else:
+        chosen = [outputs] if isinstance(outputs, str) else list(outputs)
+        for out in chosen:
+            if out not in all_outputs:
+                raise ValueError(f"sobol_plot(): {out!r} is not an output of this Dataset ({', '.join(all_outputs)})")
+    names = [str(n) for n in ds["input"].values.tolist()]
+    fig = _figure(max(5.0, 1.5 + 0.55 * len(names)), 2.2 + 2.6 * len(chosen))
+    axes: Any = fig.subplots(len(chosen), 1, squeeze=False)[:, 0]
+    width = 0.38
+    log = bool(ds.attrs.get("log", False))
+    level = float(ds.attrs.get("conf_level", 0.95))
+    for ax, out in zip(axes, chosen, strict=True):
+        sub = ds.sel(output=out)
+        s1, st = sub["S1"].values, sub["ST"].values
+        c1, ct = sub["S1_conf"].values, sub["ST_conf"].values
+        order = np.argsort(-st, kind="stable") if sort else np.arange(len(names))
+        x = np.arange(len(names))
+        ax.bar(x - width / 2, s1[order], width, yerr=c1[order], capsize=3, color=_LOW_COLOR, label="first order S1")
+        ax.bar(x + width / 2, st[order], width, yerr=ct[order], capsize=3, color=_HIGH_COLOR, label="total ST")
+        ax.set_xticks(
+            x,
+            [names[i] for i in order],
+            rotation=30 if len(names) > 4 else 0,
+            ha="right" if len(names) > 4 else "center",
+        )
+        ax.axhline(0, color="black", linewidth=0.6)
+        ax.set_ylabel("index")
+        ax.set_title(f"{'log(' + out + ')' if log else out}", fontsize="medium")
+        ax.legend(fontsize="small", title=f"{100 * level:g}% intervals", title_fontsize="small")
+    fig.suptitle(title if title is not None else f"Sobol' indices (n = {ds.attrs.get('n', '?')})")
+    return fig
