@@ -335,3 +335,27 @@ def test_constant_nonfinite_and_nonpositive_outputs():
         sobol(m, "signed", n=2**6, log=True)
     with pytest.raises(ValueError, match="'blows_up' is NaN or infinite"):
         sobol(m, "blows_up", n=2**6)
+
+
+def test_joint_draws_form_one_factor_and_keep_rows_together():
+    import flopcast as fc
+
+    m = fc.Model("joint")
+    m.assume("a", fc.uniform(0, 1))
+    m.assume("b", fc.uniform(0, 1))
+    m.assume("c", fc.uniform(0, 1))
+
+    @m.derive
+    def y(a, b, c):
+        return a - b + c
+
+    rng = np.random.default_rng(0)
+    a = rng.random(4096)
+    post = m.with_joint_draws({"a": a, "b": a})  # a - b is exactly 0 on every joint row
+    ds = fc.sobol(post, "y", n=2**12, seed=1)
+    assert list(ds["input"].values) == ["a+b", "c"]
+    # Only c moves y: the joint factor has no effect, since a - b = 0 row by row.
+    assert float(ds["ST"].sel(input="a+b", output="y")) == pytest.approx(0.0, abs=1e-12)
+    assert float(ds["S1"].sel(input="c", output="y")) == pytest.approx(1.0, abs=0.05)
+    with pytest.raises(ValueError, match="draws a, b together"):
+        fc.sobol(post, "y", n=2**10, seed=1, groups={"first": ["a"]})

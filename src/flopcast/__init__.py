@@ -19,6 +19,8 @@ Examples
 True
 """
 
+from flopcast.analysis.calibration import Calibration, CalibrationWarning, calibrate, leave_one_out
+from flopcast.analysis.observations import Observation, observe
 from flopcast.analysis.sensitivity import elasticities, format_sensitivity, prcc, rank_correlations, sobol, tornado
 from flopcast.constructors import (
     beta,
@@ -106,6 +108,13 @@ __all__ = [
     "compare",
     "sweep",
     "sweep_effects",
+    # calibration: update the assumptions with what has been observed
+    "Calibration",
+    "CalibrationWarning",
+    "Observation",
+    "calibrate",
+    "leave_one_out",
+    "observe",
     # sensitivity: which assumptions drive each interval
     "elasticities",
     "format_sensitivity",

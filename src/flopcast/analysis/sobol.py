@@ -200,7 +200,18 @@ def _factors(model: Model, inputs: Any, groups: Mapping[str, Iterable[str]] | No
     analysed = check_inputs(model, inputs)
     sampled = model.uncertain
     if groups is None:
-        factors = _Factors(sampled, analysed, tuple((name,) for name in analysed))
+        # Assumptions drawn jointly (a calibrated model's posterior) can only move together: one factor each.
+        joint = {n: g.names for g in model.joint_groups for n in g.names if set(g.names) <= set(analysed)}
+        names_, members_ = [], []
+        for name in analysed:
+            if name in joint:
+                if name == joint[name][0]:
+                    names_.append("+".join(joint[name]))
+                    members_.append(joint[name])
+            else:
+                names_.append(name)
+                members_.append((name,))
+        factors = _Factors(sampled, tuple(names_), tuple(members_))
     else:
         if not isinstance(groups, Mapping):
             raise TypeError(f"groups must be a mapping of group name -> assumption names, got {type(groups).__name__}")
@@ -241,14 +252,14 @@ def _factors(model: Model, inputs: Any, groups: Mapping[str, Iterable[str]] | No
 
 def _check_independence(model: Model, factors: _Factors) -> None:
     analysed = {n for group in factors.members for n in group}
-    for corr in model.correlations:
-        names = set(corr.names)
+    for dependent in model.dependent_groups:
+        names = set(dependent)
         if not names & analysed or any(names <= set(group) for group in factors.members):
             continue  # sampled jointly and never split between factors: the factors stay independent
         raise ValueError(
-            f"Sobol' indices assume independent inputs, but model {model.name!r} correlates "
-            f"{', '.join(corr.names)} (model.correlate). Either put the whole correlated set in one group "
-            f"(sobol(..., groups={{'name': {list(corr.names)!r}}})) to get its joint index, or simulate the model "
+            f"Sobol' indices assume independent inputs, but model {model.name!r} draws "
+            f"{', '.join(dependent)} together (correlated or joint draws). Either put the whole set in one group "
+            f"(sobol(..., groups={{'name': {list(dependent)!r}}})) to get its joint index, or simulate the model "
             "(model.simulate) and use rank_correlations() or prcc() on the Result, which allow correlated inputs"
         )
 
@@ -288,6 +299,9 @@ def _evaluate_design(
     dists = {name: model.assumptions[name].distribution for name in factors.sampled}
     x_a = {name: dists[name].ppf(np.clip(u_a[:, j], 2.0**-64, 1 - 2.0**-53)) for name, j in col.items()}
     x_b = {name: dists[name].ppf(np.clip(u_b[:, j], 2.0**-64, 1 - 2.0**-53)) for name, j in col.items()}
+    for joint in model.joint_groups:  # whole rows of the joint draws, picked by the group's first column
+        x_a.update(joint.rows(u_a[:, col[joint.names[0]]]))
+        x_b.update(joint.rows(u_b[:, col[joint.names[0]]]))
     y_a = _outputs_on(model, x_a, outputs, n)
     y_b = _outputs_on(model, x_b, outputs, n)
     d, k = len(factors.names), len(outputs)
