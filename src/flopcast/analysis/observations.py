@@ -1,0 +1,298 @@
+"""Observations of a model's quantities and their likelihoods (numpy only).
+
+An :class:`Observation` says that a quantity of a model was measured, how precisely, and under which known
+conditions (``given``): ``observe("latency_s", 1838, sigma=0.2, given={"params": 14e9})``. Its likelihood is one
+of four kinds, chosen to be stated simply:
+
+``"relative"`` (the default)
+    a relative error: ``log(value) ~ Normal(log(predicted), sigma)``, a lognormal likelihood; ``sigma=0.2`` is a
+    log-scale standard deviation of 0.2 (about 20%).
+``"absolute"``
+    an absolute error: ``value ~ Normal(predicted, sigma)`` in the quantity's unit.
+``"at_most"`` / ``"at_least"``
+    a soft bound: the log-likelihood is ``log Phi((log(value) - log(predicted)) / sigma)`` (at most; the sign is
+    flipped for at least), so a prediction a few ``sigma`` beyond the bound is nearly excluded. The softness is
+    relative, like the default kind.
+
+The same likelihood is written twice, once for numpy arrays (:func:`log_likelihood`, used by PSIS) and once for
+PyTensor variables (:mod:`flopcast.analysis.pymc_model`, used by NUTS).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from flopcast.model import Assumption, Derived, Model
+
+__all__ = ["KINDS", "Observation", "inputs_of", "log_likelihood", "noise", "observe", "predict"]
+
+KINDS = ("relative", "absolute", "at_most", "at_least")
+"""The likelihood kinds of an observation."""
+
+_ALIASES = {"lognormal": "relative", "normal": "absolute"}
+
+#: Default widths: a relative error of 10% and bounds soft by 5%. An absolute error has no natural default.
+_DEFAULT_SIGMA = {"relative": 0.1, "at_most": 0.05, "at_least": 0.05}
+
+
+def _finite_real(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"observe(): {what} must be a real number, got {type(value).__name__} {value!r}")
+    out = float(value)
+    if not math.isfinite(out):
+        raise ValueError(f"observe(): {what} must be finite, got {out!r}")
+    return out
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A measured value of one quantity of a model, with its likelihood and known conditions.
+
+    Build it with :func:`observe`, which validates its arguments.
+
+    Parameters
+    ----------
+    quantity : str
+        The measured quantity (an assumption or a derived quantity of the model calibrated).
+    value : float
+        The measured value (the bound for ``"at_most"``/``"at_least"``).
+    sigma : float
+        The width of the likelihood: log-scale standard deviation (``"relative"`` and bounds) or standard
+        deviation in the quantity's unit (``"absolute"``).
+    kind : {"relative", "absolute", "at_most", "at_least"}
+        The likelihood.
+    given : mapping of str to float
+        Quantities fixed at known values for this measurement (the conditions of the measurement).
+    subject : str
+        What was measured (e.g. an open model's name); observations of one subject are held out together by
+        :func:`flopcast.analysis.calibration.leave_one_out`.
+    source : str
+        Where the measurement comes from.
+    """
+
+    quantity: str
+    value: float
+    sigma: float
+    kind: str = "relative"
+    given: Mapping[str, float] = field(default_factory=dict)
+    subject: str = ""
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """A readable name: ``"subject: quantity"`` or the quantity alone."""
+        return f"{self.subject}: {self.quantity}" if self.subject else self.quantity
+
+    def __str__(self) -> str:
+        width = {"absolute": f"+/- {self.sigma:g}"}.get(self.kind, f"sigma(log) {self.sigma:g}")
+        what = {"at_most": "<= ", "at_least": ">= "}.get(self.kind, "")
+        given = f" given {dict(self.given)}" if self.given else ""
+        return f"{self.label} {what}{self.value:g} ({self.kind}, {width}){given}"
+
+
+def observe(
+    quantity: str,
+    value: float,
+    *,
+    sigma: float | None = None,
+    kind: str = "relative",
+    given: Mapping[str, float] | None = None,
+    subject: str = "",
+    source: str = "",
+) -> Observation:
+    """State an observation of a quantity of a model: its value, its likelihood and its conditions.
+
+    Parameters
+    ----------
+    quantity : str
+        The quantity measured. It is checked against the model by :func:`flopcast.calibrate`.
+    value : float
+        The measured value, finite; positive for ``"relative"`` and the bounds (they work on the log scale).
+    sigma : float, optional
+        Width of the likelihood, > 0: a log-scale standard deviation for ``"relative"`` (``0.2`` is about 20%) and
+        for the softness of the bounds; a standard deviation in the quantity's unit for ``"absolute"``.
+        Defaults: 0.1 for ``"relative"``, 0.05 for the bounds; required for ``"absolute"``.
+    kind : {"relative", "absolute", "at_most", "at_least"}, default "relative"
+        Relative (lognormal) error, absolute (normal) error, or a soft upper or lower bound.
+        ``"lognormal"`` and ``"normal"`` are accepted as aliases of the first two.
+    given : mapping of str to float, optional
+        Quantities of the model fixed at the known conditions of the measurement (e.g. the parameter count and
+        resolution of the model that was timed), so that measurements of different subjects inform the shared
+        unknowns of one model.
+    subject : str, optional
+        What was measured (e.g. ``"Wan2.1-T2V-14B"``).
+    source : str, optional
+        Where the value comes from.
+
+    Returns
+    -------
+    Observation
+
+    Examples
+    --------
+    >>> from flopcast.analysis.observations import observe
+    >>> obs = observe("latency_s", 1838, sigma=0.2, given={"params": 14e9}, subject="Wan2.1-T2V-14B")
+    >>> print(obs)
+    Wan2.1-T2V-14B: latency_s 1838 (relative, sigma(log) 0.2) given {'params': 14000000000.0}
+    >>> observe("utilization", 0.6, kind="at_most").sigma
+    0.05
+    """
+    if not isinstance(quantity, str) or not quantity:
+        raise TypeError(f"observe(): quantity must be a non-empty string (a quantity's name), got {quantity!r}")
+    if not isinstance(kind, str):
+        raise TypeError(f"observe(): kind must be a string, one of {KINDS}, got {kind!r}")
+    kind = _ALIASES.get(kind, kind)
+    if kind not in KINDS:
+        raise ValueError(f"observe(): kind must be one of {KINDS} (or 'lognormal', 'normal'), got {kind!r}")
+    val = _finite_real(value, "value")
+    if kind != "absolute" and val <= 0.0:
+        raise ValueError(
+            f"observe({quantity!r}): a {kind!r} observation works on the log scale, so its value must be > 0, got "
+            f"{val!r}; for a quantity that can be zero or negative use kind='absolute' with sigma in its unit"
+        )
+    if sigma is None:
+        if kind == "absolute":
+            raise ValueError(
+                f"observe({quantity!r}): an absolute error needs sigma, its standard deviation in the quantity's unit"
+            )
+        sig = _DEFAULT_SIGMA[kind]
+    else:
+        sig = _finite_real(sigma, "sigma")
+        if sig <= 0.0:
+            raise ValueError(f"observe({quantity!r}): sigma (the error width) must be > 0, got {sig!r}")
+    fixed: dict[str, float] = {}
+    if given is not None:
+        if not isinstance(given, Mapping):
+            raise TypeError(f"observe({quantity!r}): given must be a mapping of quantity name to value, got {given!r}")
+        for key, v in given.items():
+            if not isinstance(key, str):
+                raise TypeError(f"observe({quantity!r}): given keys must be quantity names, got {key!r}")
+            if key == quantity:
+                raise ValueError(f"observe({quantity!r}): given fixes the observed quantity itself; remove {key!r}")
+            fixed[key] = _finite_real(v, f"given[{key!r}]")
+    for text, what in ((subject, "subject"), (source, "source")):
+        if not isinstance(text, str):
+            raise TypeError(f"observe(): {what} must be a string, got {type(text).__name__}")
+    return Observation(quantity, val, sig, kind, fixed, subject, source)
+
+
+def _log_ndtr(z: np.ndarray) -> np.ndarray:
+    from scipy.special import log_ndtr
+
+    return np.asarray(log_ndtr(z), dtype=float)
+
+
+def log_likelihood(obs: Observation, predicted: np.ndarray) -> np.ndarray:
+    """Log-likelihood of an observation for each predicted value (numpy; constants dropped).
+
+    Predictions outside the likelihood's support (non-positive for the log-scale kinds, NaN) get ``-inf``,
+    except for ``"at_most"``, which any non-positive prediction satisfies.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from flopcast.analysis.observations import log_likelihood, observe
+    >>> log_likelihood(observe("y", 10.0, sigma=0.5), np.array([10.0, -1.0])).tolist()
+    [0.0, -inf]
+    """
+    pred = np.asarray(predicted, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if obs.kind == "absolute":
+            out = -0.5 * ((obs.value - pred) / obs.sigma) ** 2
+        else:
+            log_pred = np.log(np.where(pred > 0.0, pred, np.nan))
+            z = (math.log(obs.value) - log_pred) / obs.sigma
+            if obs.kind == "relative":
+                out = -0.5 * z**2
+            elif obs.kind == "at_most":
+                out = _log_ndtr(np.where(pred > 0.0, z, np.inf))
+            else:
+                out = _log_ndtr(-z)
+    return np.where(np.isnan(out), -np.inf, out)
+
+
+def noise(obs: Observation) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
+    """The measurement noise of an observation's kind: ``f(predicted, rng) -> simulated measurement``.
+
+    Bounds have no noise model; their simulated measurement is the prediction.
+    """
+
+    def relative(pred: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return pred * np.exp(obs.sigma * rng.standard_normal(pred.shape))
+
+    def absolute(pred: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return pred + obs.sigma * rng.standard_normal(pred.shape)
+
+    def exact(pred: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return pred
+
+    return {"relative": relative, "absolute": absolute}.get(obs.kind, exact)
+
+
+def _needed(model: Model, quantity: str, given: Mapping[str, Any]) -> list[str]:
+    """Nodes (in evaluation order) that ``quantity`` depends on, cutting the graph at the ``given`` ones."""
+    nodes = model.nodes
+    wanted: set[str] = set()
+    stack = [quantity]
+    while stack:
+        name = stack.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        node = nodes[name]
+        if name not in given and isinstance(node, Derived):
+            stack.extend(node.inputs)
+    return [n for n in nodes if n in wanted]
+
+
+def inputs_of(model: Model, obs: Observation) -> tuple[str, ...]:
+    """The uncertain assumptions that an observation's prediction depends on (given ones excluded)."""
+    uncertain = set(model.uncertain)
+    return tuple(n for n in _needed(model, obs.quantity, obs.given) if n in uncertain and n not in obs.given)
+
+
+def predict(model: Model, obs: Observation, values: Mapping[str, Any]) -> Any:
+    """The model's prediction of an observation's quantity under its ``given`` conditions.
+
+    Evaluates only the part of the graph the quantity depends on. ``values`` holds assumption values (numbers,
+    arrays or PyTensor variables; missing assumptions take their point values) and may hold derived quantities
+    too: those that no given value affects are taken from it instead of being recomputed (PSIS passes every
+    prior draw, so only the nodes downstream of the given conditions are evaluated again).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import flopcast as fc
+    >>> from flopcast.analysis.observations import observe, predict
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.lognormal(1, 10))
+    >>> _ = m.assume("b", 2.0)
+    >>> @m.derive
+    ... def c(a, b):
+    ...     return a * b
+    >>> predict(m, observe("c", 1.0, given={"b": 3.0}), {"a": np.array([1.0, 2.0])}).tolist()
+    [3.0, 6.0]
+    """
+    nodes = model.nodes
+    point = model.point()
+    env: dict[str, Any] = {}
+    affected: set[str] = set()
+    for name in _needed(model, obs.quantity, obs.given):
+        node = nodes[name]
+        if name in obs.given:
+            env[name] = obs.given[name]
+            affected.add(name)
+        elif isinstance(node, Assumption):
+            env[name] = values[name] if name in values else point[name]
+        elif name in values and not any(i in affected for i in node.inputs):
+            env[name] = values[name]
+        else:
+            env[name] = node.function(*(env[i] for i in node.inputs))
+            if any(i in affected for i in node.inputs):
+                affected.add(name)
+    return env[obs.quantity]
