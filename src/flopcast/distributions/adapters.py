@@ -1,0 +1,145 @@
+"""Any scipy.stats frozen distribution as an assumption, and the conversion of user values to distributions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from flopcast.distributions.base import Array, Distribution, _fmt, _set
+from flopcast.distributions.families import Point
+from flopcast.validate import (
+    Constraint,
+    check_real,
+    describe_value,
+    is_real_number,
+)
+
+
+def _check_frozen(value: Any, name: str, owner: str | None = None) -> Any:
+    if not _is_scipy_frozen(value):
+        raise TypeError(
+            f"{owner}: {name} must be a frozen scipy.stats distribution "
+            f"(e.g. scipy.stats.gamma(2.0)), got {describe_value(value)}"
+        )
+    return value
+
+
+def _is_scipy_frozen(value: object) -> bool:
+    return all(hasattr(value, a) for a in ("ppf", "cdf", "dist", "args", "kwds", "support"))
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ScipyDistribution(Distribution):
+    """Wrapper around a frozen ``scipy.stats`` distribution (continuous or discrete).
+
+    ``ppf``, ``cdf``, ``mean``, ``var`` and ``median`` delegate; ``sample`` is
+    ``ppf(rng.random(size))``. For discrete distributions ``ppf(0)`` is the lower end of the
+    support (scipy returns one less). Equality is identity of the frozen object.
+
+    Parameters
+    ----------
+    frozen : scipy.stats frozen distribution
+        E.g. ``scipy.stats.gamma(2.0, scale=3.0)``.
+    """
+
+    frozen: Any
+    arg_constraints: ClassVar[Mapping[str, Constraint]] = {"frozen": _check_frozen}
+
+    def _check_relations(self) -> None:
+        import scipy.stats
+
+        _set(self, "_discrete", isinstance(self.frozen.dist, scipy.stats.rv_discrete))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ScipyDistribution) and other.frozen is self.frozen
+
+    def __hash__(self) -> int:
+        return hash((ScipyDistribution, id(self.frozen)))
+
+    def __repr__(self) -> str:
+        args = [_fmt(float(a)) if isinstance(a, int | float) else repr(a) for a in self.frozen.args]
+        args += [
+            f"{k}={_fmt(float(v)) if isinstance(v, int | float) else repr(v)}" for k, v in self.frozen.kwds.items()
+        ]
+        return f"ScipyDistribution({self.frozen.dist.name}({', '.join(args)}))"
+
+    def _ppf(self, u: Array) -> Array:
+        out = np.asarray(self.frozen.ppf(u), dtype=np.float64)
+        if self.is_discrete:
+            out = np.where(u == 0.0, self.support[0], out)
+        return out
+
+    def _cdf(self, x: Array) -> Array:
+        return np.asarray(self.frozen.cdf(x), dtype=np.float64)
+
+    def _sample(self, rng: np.random.Generator, size: int) -> Array:
+        return self._ppf(rng.random(size))
+
+    def mean(self) -> float:
+        """Return the mean of the wrapped distribution."""
+        return float(self.frozen.mean())
+
+    def var(self) -> float:
+        """Return the variance of the wrapped distribution."""
+        return float(self.frozen.var())
+
+    def median(self) -> float:
+        """Return the median of the wrapped distribution."""
+        return float(self.frozen.median())
+
+    @property
+    def support(self) -> tuple[float, float]:
+        """Support of the wrapped distribution."""
+        lo, hi = self.frozen.support()
+        return float(lo), float(hi)
+
+    @property
+    def is_discrete(self) -> bool:
+        """True when the wrapped distribution is discrete."""
+        return bool(self.__dict__["_discrete"])
+
+
+def as_distribution(x: object, name: str | None = None) -> Distribution:
+    """Convert a number, a Distribution or a frozen scipy distribution to a Distribution.
+
+    Parameters
+    ----------
+    x : float, Distribution or scipy.stats frozen distribution
+        Numbers become :class:`Point`; distributions are returned unchanged; frozen scipy
+        distributions are wrapped in :class:`ScipyDistribution`.
+    name : str, optional
+        Name used in error messages.
+
+    Returns
+    -------
+    Distribution
+
+    Raises
+    ------
+    TypeError
+        For anything else (strings, bools, None, lists, ...).
+
+    Examples
+    --------
+    >>> from flopcast.distributions import as_distribution
+    >>> as_distribution(3)
+    Point(value=3)
+    >>> as_distribution("3", name="gpus")
+    Traceback (most recent call last):
+    ...
+    TypeError: gpus: expected a number, a flopcast Distribution or ... got str '3'
+    """
+    if isinstance(x, Distribution):
+        return x
+    if _is_scipy_frozen(x):
+        return ScipyDistribution(x)
+    if is_real_number(x):
+        return Point(check_real(x, name or "value", "Point"))
+    prefix = f"{name}: " if name else ""
+    raise TypeError(
+        f"{prefix}expected a number, a flopcast Distribution or a frozen scipy.stats "
+        f"distribution, got {describe_value(x)}"
+    )

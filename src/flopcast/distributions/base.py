@@ -1,0 +1,240 @@
+"""The distribution protocol: the abstract base class every family derives from, and shared constraints."""
+
+from __future__ import annotations
+
+import abc
+import math
+from collections.abc import Mapping
+from dataclasses import fields
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from flopcast.validate import (
+    Constraint,
+    check_extended_real,
+    check_int,
+    check_probability,
+    check_probability_array,
+    check_rng,
+    describe_value,
+)
+
+Array = NDArray[np.float64]
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, tuple):
+        inner = ", ".join(_fmt(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+class Distribution(abc.ABC):
+    """Base class of the distribution families.
+
+    Subclasses are frozen dataclasses that declare ``arg_constraints``, a mapping from each
+    parameter name to a validator ``(value, name, owner) -> converted value``, and implement
+    ``_ppf``, ``_cdf``, ``_sample``, ``mean``, ``var`` and ``support``.
+    """
+
+    arg_constraints: ClassVar[Mapping[str, Constraint]] = {}
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        for name, constraint in self.arg_constraints.items():
+            object.__setattr__(self, name, constraint(getattr(self, name), name, owner))
+        self._check_relations()
+
+    def _check_relations(self) -> None:  # noqa: B027 (optional hook, not abstract)
+        """Check relations between parameters (override in subclasses)."""
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{f.name}={_fmt(getattr(self, f.name))}" for f in fields(self))  # type: ignore[arg-type]
+        return f"{type(self).__name__}({args})"
+
+    # -- to implement -------------------------------------------------------------------------
+    @abc.abstractmethod
+    def _ppf(self, u: Array) -> Array:
+        """Inverse CDF at ``u`` in [0, 1] (float64 array)."""
+
+    @abc.abstractmethod
+    def _cdf(self, x: Array) -> Array:
+        """CDF at ``x`` (float64 array)."""
+
+    @abc.abstractmethod
+    def _sample(self, rng: np.random.Generator, size: int) -> Array:
+        """Draw ``size`` values, consuming ``rng`` in a fixed per-draw order."""
+
+    @abc.abstractmethod
+    def mean(self) -> float:
+        """Return the mean."""
+
+    @abc.abstractmethod
+    def var(self) -> float:
+        """Return the variance."""
+
+    @property
+    @abc.abstractmethod
+    def support(self) -> tuple[float, float]:
+        """Smallest and largest possible values."""
+
+    # -- public protocol ----------------------------------------------------------------------
+    def ppf(self, u: ArrayLike) -> Array:
+        """Inverse CDF (quantile function), vectorized.
+
+        Parameters
+        ----------
+        u : array_like
+            Probabilities in [0, 1]; values outside give NaN.
+
+        Returns
+        -------
+        ndarray of float64
+            Same shape as ``u``. For discrete distributions, the smallest value ``x`` with
+            ``cdf(x) >= u``.
+        """
+        u = np.asarray(u, dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.asarray(self._ppf(u), dtype=np.float64)
+        bad = (u < 0.0) | (u > 1.0)
+        if bad.any():
+            out = np.where(bad, np.nan, out)
+        return out
+
+    def cdf(self, x: ArrayLike) -> Array:
+        """Cumulative distribution function ``P(X <= x)``, vectorized.
+
+        Parameters
+        ----------
+        x : array_like
+            Points at which to evaluate.
+
+        Returns
+        -------
+        ndarray of float64
+            Same shape as ``x``.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(self._cdf(x), dtype=np.float64)
+
+    def sample(self, rng: np.random.Generator, size: int) -> Array:
+        """Draw independent values with a native sampler.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Source of randomness.
+        size : int
+            Number of draws (>= 0).
+
+        Returns
+        -------
+        ndarray of float64, shape (size,)
+            ``sample(rng, m)`` equals the first ``m`` values of ``sample(rng, M)`` for
+            generators in the same state (prefix property).
+        """
+        rng = check_rng(rng, "rng", f"{type(self).__name__}.sample")
+        size = check_int(size, "size", f"{type(self).__name__}.sample", minimum=0)
+        return np.asarray(self._sample(rng, size), dtype=np.float64).reshape(size)
+
+    def std(self) -> float:
+        """Return the standard deviation."""
+        return math.sqrt(self.var())
+
+    def median(self) -> float:
+        """Return the median ``ppf(0.5)``."""
+        return float(self.ppf(0.5))
+
+    def quantile(self, q: ArrayLike) -> float | Array:
+        """Quantiles, validating ``q``.
+
+        Parameters
+        ----------
+        q : float or array_like
+            Probabilities in [0, 1].
+
+        Returns
+        -------
+        float or ndarray
+            A float for a scalar ``q``, otherwise an array of the shape of ``q``.
+        """
+        qa = check_probability_array(q, "q", f"{type(self).__name__}.quantile")
+        out = self.ppf(qa)
+        return float(out) if out.ndim == 0 else out
+
+    def interval(self, prob: float = 0.9) -> tuple[float, float]:
+        """Central interval holding ``prob`` of the probability mass.
+
+        Parameters
+        ----------
+        prob : float
+            Mass in (0, 1).
+
+        Returns
+        -------
+        tuple of float
+            ``(ppf((1 - prob) / 2), ppf((1 + prob) / 2))``.
+        """
+        p = check_probability(prob, "prob", f"{type(self).__name__}.interval")
+        lo, hi = self.ppf(np.array([(1.0 - p) / 2.0, (1.0 + p) / 2.0]))
+        return float(lo), float(hi)
+
+    @property
+    def is_point(self) -> bool:
+        """True only for :class:`Point`."""
+        return False
+
+    @property
+    def is_discrete(self) -> bool:
+        """True for distributions with atoms only (:class:`Choice`, :class:`Point`)."""
+        return False
+
+    def point_value(self) -> float:
+        """Value used for point estimates: the median (the value itself for :class:`Point`)."""
+        return self.median()
+
+
+# -- constraints that need more than a number -----------------------------------------------------
+def _check_distribution(value: Any, name: str, owner: str | None = None) -> Distribution:
+    if not isinstance(value, Distribution):
+        raise TypeError(f"{owner}: {name} must be a Distribution, got {describe_value(value)}")
+    return value
+
+
+def _check_components(value: Any, name: str, owner: str | None = None) -> tuple[Distribution, ...]:
+    if isinstance(value, Distribution) or not isinstance(value, tuple | list):
+        raise TypeError(f"{owner}: {name} must be a tuple of Distributions, got {describe_value(value)}")
+    if not value:
+        raise ValueError(f"{owner}: {name} must not be empty")
+    return tuple(_check_distribution(c, f"{name}[{i}]", owner) for i, c in enumerate(value))
+
+
+def _check_lower_bound(value: Any, name: str, owner: str | None = None) -> float:
+    return -math.inf if value is None else check_extended_real(value, name, owner)
+
+
+def _check_upper_bound(value: Any, name: str, owner: str | None = None) -> float:
+    return math.inf if value is None else check_extended_real(value, name, owner)
+
+
+def _check_labels(value: Any, name: str, owner: str | None = None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise TypeError(f"{owner}: {name} must be a tuple of strings or None, got {describe_value(value)}")
+    for i, label in enumerate(value):
+        if not isinstance(label, str):
+            raise TypeError(f"{owner}: {name}[{i}] must be a str, got {describe_value(label)}")
+    if len(set(value)) != len(value):
+        raise ValueError(f"{owner}: {name} must be unique, got {tuple(value)!r}")
+    return tuple(value)
+
+
+def _set(obj: object, name: str, value: object) -> None:
+    """Cache a derived (non-field) attribute on a frozen instance."""
+    object.__setattr__(obj, name, value)
