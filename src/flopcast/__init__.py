@@ -19,6 +19,7 @@ Examples
 True
 """
 
+from flopcast import catalog, plots
 from flopcast.analysis.calibration import Calibration, CalibrationWarning, calibrate, leave_one_out
 from flopcast.analysis.observations import Observation, observe
 from flopcast.analysis.sensitivity import elasticities, format_sensitivity, prcc, rank_correlations, sobol, tornado
@@ -115,6 +116,9 @@ __all__ = [
     "calibrate",
     "leave_one_out",
     "observe",
+    # domain knowledge and figures (matplotlib is imported only when a plot is drawn)
+    "catalog",
+    "plots",
     # sensitivity: which assumptions drive each interval
     "elasticities",
     "format_sensitivity",

@@ -8,8 +8,8 @@ a notebook cell.
 =====================================  ===================================================================
 :func:`forest_plot`                    medians and 90%/50% intervals of a :class:`~flopcast.Result`, log axes
 :func:`distribution_plot`              CDFs or densities of a Result's quantities
-:func:`tornado_plot`                   one-at-a-time swings (:func:`flopcast.analysis.sensitivity.tornado`)
-:func:`sobol_plot`                     Sobol' indices with their intervals (:func:`~flopcast.analysis.sensitivity.sobol`)
+:func:`tornado_plot`                   one-at-a-time swings (:func:`flopcast.analysis.tornado.tornado`)
+:func:`sobol_plot`                     Sobol' indices with intervals (:func:`flopcast.analysis.sobol.sobol`)
 :func:`prior_posterior_plot`           prior versus posterior of a calibration (:mod:`flopcast.analysis.calibration`)
 =====================================  ===================================================================
 

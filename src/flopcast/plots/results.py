@@ -86,7 +86,7 @@ def _reference_values(reference: Reference | None, name: str) -> tuple[float, ..
     if reference is None or name not in reference:
         return ()
     value = reference[name]
-    values = (value,) if np.isscalar(value) else tuple(value)  # type: ignore[arg-type]
+    values = (value,) if np.isscalar(value) else tuple(value)
     return tuple(dict.fromkeys(float(v) for v in values))
 
 
@@ -237,7 +237,7 @@ def distribution_plot(
     log: bool | None = None,
     columns: int = 2,
 ) -> Figure:
-    """The distribution of each quantity: its empirical CDF (``kind="cdf"``) or a density (``kind="density"``).
+    r"""The distribution of each quantity: its empirical CDF (``kind="cdf"``) or a density (``kind="density"``).
 
     Each quantity gets a panel with its own x axis (log by default when the values are positive) labelled with
     its unit, the central ``prob`` interval shaded, the median dashed, and reference values as vertical lines.
@@ -283,7 +283,7 @@ def distribution_plot(
         raise ValueError(f"columns must be a positive integer, got {columns!r}")
     ncols = min(columns, len(names))
     nrows = -(-len(names) // ncols)
-    fig = _figure(4.2 * ncols, 2.7 * nrows + 0.7)
+    fig = _figure(max(4.2 * ncols, 6.5), 2.7 * nrows + 0.7)  # wide enough for the title and the legend
     grid = fig.subplots(nrows, ncols, squeeze=False)
     handles: dict[str, Any] = {}
     for ax in grid.flat[len(names) :]:

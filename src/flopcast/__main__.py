@@ -1,0 +1,5 @@
+"""Run the flopcast command: ``python -m flopcast``."""
+
+from flopcast.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,411 @@
+"""The ``flopcast`` command: reports, the audit, sensitivity, model descriptions and the list of models.
+
+::
+
+    flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--json]
+    flopcast audit [--json]
+    flopcast sensitivity [MODEL] [--output NAME] [--n N] [--seed S] [--json]
+    flopcast describe [MODEL] [--json]
+    flopcast models [--json]
+
+``MODEL`` is ``uncertain`` (the default), ``refined``, ``article`` (= ``article-low``), ``article-high``, or a
+Python file, ``path/to/file.py`` or ``path/to/file.py:name`` (see :mod:`flopcast.cli_models`).
+
+Output: aligned tables with engineering notation and units on standard output; with ``--json``, one JSON
+document on standard output and nothing else. A progress bar appears on standard error for runs longer than a
+second when it is a terminal. User errors (a bad option, an unknown model or quantity, a file that does not
+define a model) print one line, ``flopcast: error: ...``, on standard error and exit with status 2; set
+``FLOPCAST_DEBUG=1`` to see the traceback instead.
+
+Examples
+--------
+>>> main(["models"])  # doctest: +ELLIPSIS
+uncertain     the article's formulas, each assumption a sourced distribution, MACs x2 (default)
+...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from flopcast.cli_models import DEFAULT_MODEL, ModelNotFound, builtin_models, load_model
+from flopcast.formatting import eng, table
+
+__all__ = ["UsageError", "build_parser", "main"]
+
+#: Exit status of user errors (as argparse uses).
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A mistake of the user: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with errors as one line ``flopcast: error: ...`` (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        hint = f" (see 'flopcast {command + ' ' if command else ''}--help')"
+        raise UsageError(message + hint)
+
+
+_MODEL_HELP = (
+    "uncertain (default), refined, article (= article-low), article-high, "
+    "or a Python file: path/to/file.py or path/to/file.py:name"
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the command, with one sub-parser per subcommand."""
+    from flopcast import __version__
+
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog="flopcast",
+        description="Probabilistic compute forecasting: honest intervals from uncertain assumptions.",
+        epilog="examples:\n  flopcast report\n  flopcast report refined --n 200000 --out sora-refined\n"
+        "  flopcast sensitivity --output peak_fleet_gpus\n  flopcast describe my_model.py:build --json",
+        formatter_class=fmt,
+    )
+    parser.add_argument("--version", action="version", version=f"flopcast {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_: str, example: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_, epilog=f"example:\n  {example}", formatter_class=fmt)
+        return p
+
+    def add_json(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout, nothing else")
+
+    def add_model(p: argparse.ArgumentParser) -> None:
+        p.add_argument("model", nargs="?", default=DEFAULT_MODEL, metavar="MODEL", help=_MODEL_HELP)
+
+    p = command(
+        "report",
+        "run a model and write a report folder (Markdown, HTML, figures, draws)",
+        "flopcast report uncertain --n 100000 --seed 2024 --out sora-report",
+    )
+    add_model(p)
+    p.add_argument("--n", type=_positive_int, default=100_000, help="draws (default 100000)")
+    p.add_argument("--seed", type=_seed, default=2024, help="seed of the run (default 2024)")
+    p.add_argument("--prob", type=_probability, default=0.9, help="mass of the intervals (default 0.9)")
+    p.add_argument("--design", choices=("random", "lhs", "sobol"), default="random", help="design (default random)")
+    p.add_argument("--out", default="flopcast-report", help="output folder (default ./flopcast-report)")
+    p.add_argument(
+        "--output",
+        action="append",
+        metavar="NAME",
+        help="a headline quantity (repeat for several; default: the Sora outputs, or the model's final quantities)",
+    )
+    p.add_argument("--sensitivity-output", metavar="NAME", help="output of the tornado chart and the ranking")
+    p.add_argument(
+        "--sensitivity-n", type=_power_of_two, default=2**11, help="Sobol' base samples (a power of two; 2048)"
+    )
+    p.add_argument("--no-html", action="store_true", help="write report.md only, not report.html")
+    add_json(p)
+
+    p = command("audit", "the article's numbers, what its inputs imply, and each difference", "flopcast audit --json")
+    add_json(p)
+
+    p = command(
+        "sensitivity",
+        "rank the drivers of an output: Sobol' indices (of its log) and one-at-a-time swings",
+        "flopcast sensitivity refined --output train_gpu_months",
+    )
+    add_model(p)
+    p.add_argument("--output", metavar="NAME", help="the output to explain (default: peak_fleet_gpus for Sora models)")
+    p.add_argument("--n", type=_power_of_two, default=2**12, help="Sobol' base samples, a power of two (4096)")
+    p.add_argument("--seed", type=_seed, default=2024, help="seed (default 2024)")
+    p.add_argument("--no-log", action="store_true", help="analyse the output itself, not its logarithm")
+    add_json(p)
+
+    p = command(
+        "describe",
+        "the assumptions (distribution, 90%% interval, unit, source) and derived quantities",
+        "flopcast describe refined",
+    )
+    add_model(p)
+    add_json(p)
+
+    p = command("models", "the built-in models, one line each", "flopcast models")
+    add_json(p)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------- argument types
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
+        if not number.is_integer():
+            raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
+        value = int(number)  # 1e5
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def _power_of_two(text: str) -> int:
+    value = _positive_int(text)
+    if value < 2 or value & (value - 1):
+        raise argparse.ArgumentTypeError(f"expected a power of two such as 1024 or 4096, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative whole number, got {text!r}")
+    return value
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a probability in (0, 1) such as 0.9, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a probability in (0, 1) such as 0.9, got {text!r}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _progress(args: argparse.Namespace) -> bool | None:
+    """No bar with --json; otherwise the engine decides (a terminal, and a run longer than a second)."""
+    return False if args.json else None
+
+
+def _status(args: argparse.Namespace, message: str) -> None:
+    """A short note on stderr for people at a terminal (never with --json)."""
+    if not args.json and sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def _clean(value: Any) -> Any:
+    """Replace NaN and infinities (not valid JSON) by None, recursively."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(_clean(json.loads(json.dumps(data, default=_json_default))), indent=2, allow_nan=False))
+
+
+def _check_output(model: Any, name: str | None) -> str:
+    if name is None:
+        from flopcast.report import headline_outputs, is_sora
+
+        return "peak_fleet_gpus" if is_sora(model) else headline_outputs(model)[0]
+    if name not in model:
+        raise UsageError(model.unknown_message(name, "quantity"))
+    return name
+
+
+# ---------------------------------------------------------------------------------------------- subcommands
+def _cmd_models(args: argparse.Namespace) -> None:
+    models = builtin_models()
+    if args.json:
+        _print_json(models)
+        return
+    width = max(map(len, models))
+    for name, text in models.items():
+        print(f"{name.ljust(width)}  {text}")
+    print(f"\n{'file.py[:name]'.ljust(width)}  a Model (or a function returning one) in your own Python file")
+
+
+def _cmd_describe(args: argparse.Namespace) -> None:
+    model = load_model(args.model)
+    desc = model.describe()
+    if args.json:
+        _print_json(
+            {
+                "model": desc.model,
+                "description": model.description,
+                "assumptions": [{**r, "interval_90": list(r["interval_90"])} for r in desc.assumptions],
+                "derived": desc.derived,
+            }
+        )
+        return
+    print(desc)
+
+
+def _cmd_audit(args: argparse.Namespace) -> None:
+    from flopcast.analysis.audit import audit
+
+    result = audit()
+    if args.json:
+        _print_json(result.to_rows())
+        return
+    print("Audit of the Sora compute article (R = reproduction of a stated number; 1-6 = the reference's list)\n")
+    print(result)
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> None:
+    from flopcast.analysis.sobol import sobol
+    from flopcast.analysis.tornado import tornado
+    from flopcast.report import ranking_rows
+
+    model = load_model(args.model)
+    output = _check_output(model, args.output)
+    if not model.uncertain:
+        raise UsageError(f"model {model.name!r} has no uncertain assumption: there is nothing to rank")
+    log = not args.no_log and model.point()[output] > 0
+    _status(args, f"Sobol' indices of {'log(' + output + ')' if log else output}, n = {args.n} ...")
+    indices = sobol(model, output, n=args.n, seed=args.seed, log=log)
+    swings = tornado(model, output)
+    ranked = ranking_rows(indices, output)
+    at = {
+        str(name): (float(swings["output_at_low"].values[i]), float(swings["output_at_high"].values[i]))
+        for i, name in enumerate(swings["input"].values.tolist())
+    }
+    unit = model[output].unit
+    if args.json:
+        for row in ranked:
+            lo, hi = at.get(row["input"], (math.nan, math.nan))
+            row.update({"output_at_low": lo, "output_at_high": hi, "swing": abs(hi - lo)})
+        _print_json(
+            {
+                "model": model.name,
+                "output": output,
+                "unit": unit,
+                "log": log,
+                "n": int(indices.attrs.get("n", args.n)),
+                "seed": args.seed,
+                "base": float(swings["base"]),
+                "ranking": ranked,
+            }
+        )
+        return
+    rows = []
+    for rank, row in enumerate(ranked, 1):
+        lo, hi = at.get(row["input"], (math.nan, math.nan))
+        rows.append(
+            [str(rank), row["input"], f"{row['ST']:.3f}", f"[{row['ST_lower']:.3f}, {row['ST_upper']:.3f}]",
+             f"{row['S1']:.3f}", eng(lo), eng(hi), eng(abs(hi - lo))]
+        )  # fmt: skip
+    target = f"log({output})" if log else output
+    print(f"Drivers of {target} [{unit}] in model {model.name!r}: total (ST) and first-order (S1) Sobol' indices")
+    print(f"(n = {indices.attrs.get('n', args.n)} base samples, seed {args.seed}, 95% bootstrap intervals), and the")
+    base = eng(float(swings["base"]))
+    print(f"output with each input at its 5% / 95% quantile, the others at their medians (base {base})\n")
+    print(table(["rank", "input", "ST", "ST 95%", "S1", "output at 5%", "output at 95%", "swing"], rows, "rlrrrrrr"))
+
+
+def _cmd_report(args: argparse.Namespace) -> None:
+    from flopcast.report import write_report
+
+    model = load_model(args.model)
+    outputs = args.output
+    if outputs:
+        for name in outputs:
+            _check_output(model, name)
+    if args.sensitivity_output is not None:
+        _check_output(model, args.sensitivity_output)
+    _status(args, f"Running {model.name!r}: {args.n:,} draws, seed {args.seed}, {args.design} design ...")
+    report = write_report(
+        model,
+        args.out,
+        n=args.n,
+        seed=args.seed,
+        prob=args.prob,
+        design=args.design,
+        outputs=outputs,
+        sensitivity_output=args.sensitivity_output,
+        sensitivity_n=args.sensitivity_n,
+        html=not args.no_html,
+        progress=_progress(args),
+        label=args.model,
+    )
+    if args.json:
+        _print_json(report.to_json())
+        return
+    s = report.summary
+    pct = f"{args.prob:.0%}"
+    from flopcast.report import _article_values, is_sora
+
+    article = _article_values() if is_sora(model) else {}
+    rows = []
+    for name in report.outputs:
+        r = s.loc[name]
+        row = [name, str(r["unit"]), eng(r["median"]), f"[{eng(r['eti_lower'])}, {eng(r['eti_upper'])}]"]
+        if article:
+            lo, hi = article[name]
+            row.append(eng(lo) if lo == hi else f"{eng(lo)} - {eng(hi)}")
+        rows.append(row)
+    headers = ["quantity", "unit", "median", f"{pct} interval"] + (["article"] if article else [])
+    print(f"{model.name}: {args.n:,} draws, seed {args.seed}, {args.design} design\n")
+    print(table(headers, rows, "ll" + "r" * (len(headers) - 2)))
+    figures = [k for k in ("forest", "distributions", "tornado", "sobol") if k in report.files]
+    print(f"\nReport written to {report.files['markdown']}" + (" and report.html" if "html" in report.files else ""))
+    print(f"({len(figures)} figures: {', '.join(f + '.png' for f in figures)}; draws in draws.nc)")
+
+
+_COMMANDS = {
+    "report": _cmd_report,
+    "audit": _cmd_audit,
+    "sensitivity": _cmd_sensitivity,
+    "describe": _cmd_describe,
+    "models": _cmd_models,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    debug = bool(os.environ.get("FLOPCAST_DEBUG"))
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        if args.command is None:
+            raise UsageError(f"choose a command: {', '.join(_COMMANDS)} (see 'flopcast --help')")
+        _COMMANDS[args.command](args)
+    except (UsageError, ModelNotFound) as exc:
+        if debug:
+            raise
+        print(f"flopcast: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except (ValueError, KeyError, TypeError) as exc:
+        # Validation errors of flopcast name the parameter and the fix; show them as one line.
+        if debug:
+            raise
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"flopcast: error: {message}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("flopcast: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `flopcast audit | head`
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

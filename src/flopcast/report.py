@@ -1,0 +1,553 @@
+"""Reports: run a model and write its intervals, audit, sensitivity, assumptions and figures to a folder.
+
+:func:`write_report` is what ``flopcast report`` runs. The folder it writes holds:
+
+===================  ==========================================================================================
+``report.md``        headline intervals (with the article's values for the Sora models), audit, sensitivity
+                     ranking, assumptions with sources, provenance; figures linked beside it
+``report.html``      the same page, self-contained (figures embedded, no external files)
+``forest.png``       medians and 90%/50% intervals on log axes, the article's values marked
+``distributions.png``  the empirical CDF of each headline output
+``tornado.png``      one-at-a-time swings of the main sensitivity output
+``sobol.png``        Sobol' indices (of the log of each output) with their intervals
+``summary.csv``      the headline summary at full precision (the numbers of ``report.md``, unrounded)
+``draws.nc``         every draw as an ArviZ/xarray DataTree in netCDF (``xarray.open_datatree``)
+===================  ==========================================================================================
+
+Models with no uncertain assumption (the article's) have no sensitivity: that section says so and the two
+sensitivity figures are not drawn. The audit concerns the Sora article and appears for the Sora models only.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flopcast.formatting import eng
+from flopcast.model import Model
+from flopcast.report_html import Block, Figure, Heading, Paragraph, Table, to_html, to_markdown
+from flopcast.validate import check_int, check_probability
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+
+    from flopcast.analysis.audit import Audit
+    from flopcast.result import Result
+
+__all__ = [
+    "DEFAULT_N",
+    "DEFAULT_PROB",
+    "DEFAULT_SEED",
+    "DEFAULT_SENSITIVITY_N",
+    "Report",
+    "headline_outputs",
+    "is_sora",
+    "write_report",
+]
+
+DEFAULT_N = 100_000
+DEFAULT_SEED = 2024
+DEFAULT_PROB = 0.9
+#: Base samples of the Sobol' design inside a report (the model runs ``n * (d + 2)`` times).
+DEFAULT_SENSITIVITY_N = 2**11
+
+#: Readable names of the Sora outputs, for the report's headline table.
+SORA_LABELS: Mapping[str, str] = {
+    "sora_train_flop": "training compute",
+    "train_gpu_months": "training H100-months",
+    "sora_video_flop": "FLOP per minute of video",
+    "video_minutes_per_gpu_hour": "minutes of video per H100-hour",
+    "breakeven_minutes": "breakeven (minutes of video)",
+    "ai_minutes_per_day": "AI video minutes per day",
+    "steady_fleet_gpus": "steady inference fleet (H100)",
+    "peak_fleet_gpus": "peak inference fleet (H100)",
+}
+
+FIGURES = ("forest", "distributions", "tornado", "sobol")
+
+
+def is_sora(model: Model) -> bool:
+    """Tell whether ``model`` has every output of the Sora models (so the article's values apply).
+
+    Examples
+    --------
+    >>> from flopcast.catalog import sora
+    >>> is_sora(sora.refined()), is_sora(Model("empty"))
+    (True, False)
+    """
+    from flopcast.catalog.sora import OUTPUTS
+
+    return all(name in model for name in OUTPUTS)
+
+
+def headline_outputs(model: Model) -> tuple[str, ...]:
+    """The quantities a report leads with: the Sora outputs, else the derived quantities nothing else uses.
+
+    A model without derived quantities leads with its uncertain assumptions (or all assumptions).
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.uniform(1, 2))
+    >>> @m.derive
+    ... def b(a):
+    ...     return 2 * a
+    >>> @m.derive
+    ... def c(b):
+    ...     return b + 1
+    >>> headline_outputs(m)
+    ('c',)
+    """
+    from flopcast.catalog.sora import OUTPUTS
+
+    if is_sora(model):
+        return OUTPUTS
+    used = {inp for d in model.derived.values() for inp in d.inputs}
+    sinks = tuple(n for n in model.derived if n not in used)
+    return sinks or model.uncertain or tuple(model.assumptions)
+
+
+@dataclass
+class Report:
+    """What :func:`write_report` wrote and computed.
+
+    Attributes
+    ----------
+    path : Path
+        The report's folder.
+    result : Result
+        The run (its draws are in ``draws.nc``).
+    outputs : tuple of str
+        The headline quantities.
+    summary : pandas.DataFrame
+        ``result.summary(prob, outputs)`` with the 50% interval added (``eti50_lower``, ``eti50_upper``).
+    files : dict of str to Path
+        ``markdown``, ``html``, ``summary``, ``draws`` and each figure drawn (``forest``, ``distributions``,
+        ``tornado``, ``sobol``).
+    provenance : dict
+        flopcast version, model, n, seed, design, prob, date, engine, Python and numpy versions.
+    sobol, tornado : xarray.Dataset or None
+        The sensitivity analysis (None when the model has no uncertain assumption).
+    sensitivity_output : str or None
+        The output of the tornado chart and the ranking.
+    audit : Audit or None
+        The audit of the article (Sora models only).
+    """
+
+    path: Path
+    result: Result
+    outputs: tuple[str, ...]
+    summary: pd.DataFrame
+    files: dict[str, Path] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    sobol: xr.Dataset | None = None
+    tornado: xr.Dataset | None = None
+    sensitivity_output: str | None = None
+    audit: Audit | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict: folder, files, provenance, the summary of each output and the sensitivity ranking."""
+        summary = {
+            name: {k: (v if isinstance(v, str) else float(v)) for k, v in row.items()}
+            for name, row in self.summary.to_dict(orient="index").items()
+        }
+        return {
+            "path": str(self.path),
+            "files": {k: str(v) for k, v in self.files.items()},
+            "provenance": self.provenance,
+            "outputs": list(self.outputs),
+            "summary": summary,
+            "sensitivity": None if self.sobol is None else ranking_rows(self.sobol, self.sensitivity_output),
+        }
+
+
+def ranking_rows(sobol: xr.Dataset, output: str | None) -> list[dict[str, Any]]:
+    """The inputs ranked by total Sobol' index on ``output``, as JSON-ready rows."""
+    import numpy as np
+
+    sub = sobol.sel(output=output)
+    st = np.nan_to_num(sub["ST"].values, nan=-np.inf)
+    rows = []
+    for i in np.argsort(-st, kind="stable"):
+        row: dict[str, Any] = {"input": str(sub["input"].values[i])}
+        for var in ("S1", "S1_lower", "S1_upper", "ST", "ST_lower", "ST_upper"):
+            if var in sub:
+                row[var] = float(sub[var].values[i])
+        rows.append(row)
+    return rows
+
+
+def write_report(
+    model: Model,
+    out: str | Path = "flopcast-report",
+    *,
+    n: int = DEFAULT_N,
+    seed: int | None = DEFAULT_SEED,
+    prob: float = DEFAULT_PROB,
+    design: str = "random",
+    outputs: Iterable[str] | str | None = None,
+    sensitivity_output: str | None = None,
+    sensitivity_n: int = DEFAULT_SENSITIVITY_N,
+    html: bool = True,
+    progress: bool | None = None,
+    label: str | None = None,
+) -> Report:
+    """Run ``model`` and write a report folder: Markdown and HTML pages, PNG figures, the draws as netCDF.
+
+    Parameters
+    ----------
+    model : Model
+        The model to run.
+    out : str or Path, default "flopcast-report"
+        The folder to write (created if needed; files of the same names are overwritten).
+    n : int, default 100_000
+        Draws of the run.
+    seed : int, default 2024
+        Seed of the run and of the sensitivity analysis.
+    prob : float, default 0.9
+        Mass of the headline intervals (the forest plot also shows the 50% interval).
+    design : {"random", "lhs", "sobol"}
+        Design of the run.
+    outputs : str or iterable of str, optional
+        Headline quantities (default: :func:`headline_outputs`).
+    sensitivity_output : str, optional
+        The output of the tornado chart and the ranking (default: ``peak_fleet_gpus`` for the Sora models, else
+        the first headline output).
+    sensitivity_n : int, default 2**11
+        Base samples of the Sobol' design (a power of two).
+    html : bool, default True
+        Also write ``report.html``.
+    progress : bool, optional
+        Progress bar of the run (default: on a terminal, for runs longer than a second).
+    label : str, optional
+        How the model was named (e.g. ``"uncertain"`` or ``"my_model.py:build"``), for the provenance.
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import flopcast as fc
+    >>> m = fc.Model("toy")
+    >>> _ = m.assume("flop", fc.lognormal(1e20, 1e22), unit="FLOP", source="a guess")
+    >>> _ = m.assume("rate", fc.uniform(2e14, 4e14), unit="FLOP/s/GPU", source="H100 at 20-40% of peak")
+    >>> @m.derive(unit="GPU*day")
+    ... def gpu_days(flop, rate):
+    ...     return flop / rate / 86400
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     rep = write_report(m, tmp, n=2000, sensitivity_n=256)
+    ...     sorted(p.name for p in rep.files.values())  # doctest: +NORMALIZE_WHITESPACE
+    ['distributions.png', 'draws.nc', 'forest.png', 'report.html', 'report.md', 'sobol.png', 'summary.csv',
+     'tornado.png']
+    """
+    import numpy as np
+
+    from flopcast import __version__
+
+    if not isinstance(model, Model):
+        raise TypeError(f"write_report() needs a flopcast Model, got {type(model).__name__}")
+    n = check_int(n, "n", minimum=1)
+    prob = check_probability(prob, "prob")
+    sensitivity_n = check_int(sensitivity_n, "sensitivity_n", minimum=2)
+    names = headline_outputs(model) if outputs is None else model.check_names(outputs, "output")
+    if sensitivity_output is None:
+        sensitivity_output = "peak_fleet_gpus" if is_sora(model) else names[0]
+    else:
+        model.check_names([sensitivity_output], "output")
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    result = model.simulate(n, seed=seed, design=design, progress=progress)
+    summary = _summary(result, names, prob)
+    provenance = {
+        "flopcast_version": __version__,
+        "model": model.name,
+        "model_label": label or model.name,
+        "n": n,
+        "seed": result.seed if isinstance(result.seed, int) else str(result.seed),
+        "design": design,
+        "prob": prob,
+        "engine": result.engine,
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
+    report = Report(folder, result, tuple(names), summary, provenance=provenance)
+    sora = is_sora(model)
+    if sora:
+        from flopcast.analysis.audit import audit
+
+        report.audit = audit()
+    if model.uncertain:
+        report.sensitivity_output = sensitivity_output
+        report.sobol, report.tornado = _sensitivity(model, names, sensitivity_output, sensitivity_n, seed)
+
+    _figures(report, reference=_article_values() if sora else None)
+    report.files["summary"] = folder / "summary.csv"
+    summary.to_csv(report.files["summary"])
+    report.files["draws"] = folder / "draws.nc"
+    result.to_netcdf(report.files["draws"])
+
+    report.files["markdown"] = folder / "report.md"
+    if html:
+        report.files["html"] = folder / "report.html"
+    blocks = _blocks(report, sora)
+    report.files["markdown"].write_text(to_markdown(blocks), encoding="utf-8")
+    if html:
+        report.files["html"].write_text(to_html(blocks, title=f"flopcast report: {model.name}"), encoding="utf-8")
+    return report
+
+
+# ---------------------------------------------------------------------------------------------- computations
+def _summary(result: Result, names: Sequence[str], prob: float) -> pd.DataFrame:
+    table = result.summary(prob, names)
+    half = result.summary(0.5, names)
+    table["eti50_lower"] = half["eti_lower"]
+    table["eti50_upper"] = half["eti_upper"]
+    return table
+
+
+def _article_values() -> dict[str, tuple[float, float]]:
+    from flopcast.catalog.sora import ARTICLE_VALUES
+
+    return {k: tuple(v) for k, v in ARTICLE_VALUES.items()}  # type: ignore[misc]
+
+
+def _sensitivity(
+    model: Model, names: Sequence[str], output: str, n: int, seed: int | None
+) -> tuple[xr.Dataset, xr.Dataset]:
+    """Sobol' indices of the log of each headline output (products of factors), and a tornado of one output."""
+    from flopcast.analysis.sobol import sobol
+    from flopcast.analysis.tornado import tornado
+
+    targets = list(dict.fromkeys([*names, output]))
+    positive = all(model.point()[t] > 0 for t in targets)
+    indices = sobol(model, targets, n=n, seed=seed, log=positive)
+    swings = tornado(model, output)
+    return indices, swings
+
+
+def _figures(report: Report, reference: Mapping[str, tuple[float, float]] | None) -> None:
+    from flopcast.plots.results import distribution_plot, forest_plot
+
+    folder, result = report.path, report.result
+    fig = forest_plot(result, report.outputs, probs=(report.provenance["prob"], 0.5), reference=reference)
+    _save(report, "forest", fig)
+    _save(report, "distributions", distribution_plot(result, report.outputs, reference=reference))
+    if report.tornado is not None and report.sobol is not None:
+        from flopcast.plots.sensitivity import sobol_plot, tornado_plot
+
+        output = report.sensitivity_output or report.outputs[0]
+        _save(report, "tornado", tornado_plot(report.tornado))
+        # The main output and the first headline output: a panel per output of 8 would be a poster.
+        panels = list(dict.fromkeys([output, report.outputs[0]]))
+        panels = [p for p in panels if p in report.sobol["output"].values.tolist()]
+        _save(report, "sobol", sobol_plot(report.sobol, panels))
+    for name in FIGURES:  # stale figures of an earlier report in the same folder would mislead
+        if name not in report.files and (folder / f"{name}.png").exists():
+            (folder / f"{name}.png").unlink()
+
+
+def _save(report: Report, name: str, fig: Any) -> None:
+    path = report.path / f"{name}.png"
+    fig.savefig(path, dpi=120)
+    report.files[name] = path
+
+
+# ---------------------------------------------------------------------------------------------- the page
+def _blocks(report: Report, sora: bool) -> list[Block]:
+    result, prov = report.result, report.provenance
+    model = result.model
+    blocks: list[Block] = [Heading(f"flopcast report: {model.name}", 1)]
+    if model.description:
+        blocks.append(Paragraph(model.description))
+    blocks.append(
+        Paragraph(
+            f"{result.n:,} draws, seed {prov['seed']}, {prov['design']} design; intervals are equal-tailed "
+            f"(the {prov['prob']:.0%} interval runs from the {(1 - prov['prob']) / 2 * 100:g}% to the "
+            f"{(1 + prov['prob']) / 2 * 100:g}% quantile). Generated by flopcast {prov['flopcast_version']} on "
+            f"{prov['date']}."
+        )
+    )
+    blocks += _headline(report, sora)
+    blocks += _audit_blocks(report, sora)
+    blocks += _sensitivity_blocks(report)
+    blocks += _assumption_blocks(model)
+    blocks += _provenance_blocks(report)
+    return blocks
+
+
+def _headline(report: Report, sora: bool) -> list[Block]:
+    s, prob = report.summary, report.provenance["prob"]
+    pct = f"{prob:.0%}"
+    headers = ["quantity", "unit", "median", f"{pct} interval", "50% interval", "mean"]
+    article = _article_values() if sora else {}
+    if sora:
+        headers.append("article (low - high)")
+    rows = []
+    for name in report.outputs:
+        r = s.loc[name]
+        row = [
+            f"{SORA_LABELS.get(name, name)} (`{name}`)" if sora else f"`{name}`",
+            str(r["unit"]),
+            eng(r["median"]),
+            f"{eng(r['eti_lower'])} - {eng(r['eti_upper'])}",
+            f"{eng(r['eti50_lower'])} - {eng(r['eti50_upper'])}",
+            eng(r["mean"]),
+        ]
+        if sora:
+            lo, hi = article[name]
+            row.append(eng(lo) if lo == hi else f"{eng(lo)} - {eng(hi)}")
+        rows.append(row)
+    blocks: list[Block] = [
+        Heading("Headline intervals", 2, "headline"),
+        Table(headers, rows, "ll" + "r" * (len(headers) - 2)),
+        Paragraph(
+            f"Medians and equal-tailed intervals of {report.result.n:,} draws (3 significant digits; "
+            "`summary.csv` has them unrounded, with highest-density intervals and Monte Carlo standard errors)."
+            + (" The article's values are its stated numbers for its low and high cases." if sora else "")
+        ),
+    ]
+    if "forest" in report.files:
+        blocks.append(Figure(report.files["forest"], f"Medians, {pct} and 50% intervals on log axes"
+                             + (" (diamonds: the article's values)" if sora else "")))  # fmt: skip
+    if "distributions" in report.files:
+        blocks.append(Figure(report.files["distributions"], "Cumulative distribution of each headline output"))
+    return blocks
+
+
+def _audit_blocks(report: Report, sora: bool) -> list[Block]:
+    blocks: list[Block] = [Heading("Audit of the article", 2, "audit")]
+    if not sora or report.audit is None:
+        blocks.append(
+            Paragraph(
+                "The audit checks the 2024 Sora article's numbers against its own inputs; it applies to the Sora "
+                f"models only, not to {report.result.model.name!r}."
+            )
+        )
+        return blocks
+    rows = []
+    for f in report.audit:
+        diff = "" if f.rel_diff is None else f"{f.rel_diff:+.1%}"
+        if f.kind != "reproduction" and f.ratio is not None:
+            diff = f"x{f.ratio:.3g}"
+        rows.append(
+            [f.item, f.quantity, "" if f.stated is None else eng(f.stated),
+             "" if f.implied is None else eng(f.implied), diff, f.unit, f.consequence]
+        )  # fmt: skip
+    matches = sum(f.matches for f in report.audit if f.kind == "reproduction")
+    total = sum(f.kind == "reproduction" for f in report.audit)
+    blocks += [
+        Paragraph(
+            f"Each number the article states, recomputed from its own inputs (item R: {matches} of {total} match "
+            "at the article's rounding), then the reference's six inconsistencies and simplifications (items "
+            "1-6), each the article's model with one change."
+        ),
+        Table(["#", "quantity", "article says", "its inputs imply", "difference", "unit", "why / consequence"],
+              rows, "llrrrll"),
+    ]  # fmt: skip
+    return blocks
+
+
+def _sensitivity_blocks(report: Report) -> list[Block]:
+    import numpy as np
+
+    blocks: list[Block] = [Heading("Sensitivity", 2, "sensitivity")]
+    ds, output = report.sobol, report.sensitivity_output
+    if ds is None or output is None:
+        blocks.append(
+            Paragraph(
+                f"Model {report.result.model.name!r} has no uncertain assumption: every input is a point value, "
+                "so there is nothing to rank."
+            )
+        )
+        return blocks
+    log = bool(ds.attrs.get("log", False))
+    target = f"log({output})" if log else output
+    level = float(ds.attrs.get("conf_level", 0.95))
+    ranked = ranking_rows(ds, output)
+    swings = {}
+    if report.tornado is not None:
+        t = report.tornado
+        swings = {
+            str(name): (float(t["output_at_low"].values[i]), float(t["output_at_high"].values[i]))
+            for i, name in enumerate(t["input"].values.tolist())
+        }
+    rows = []
+    for rank, r in enumerate(ranked, 1):
+        lo, hi = swings.get(r["input"], (np.nan, np.nan))
+        rows.append(
+            [str(rank), f"`{r['input']}`", f"{r['ST']:.3f}", f"{r['ST_lower']:.3f} - {r['ST_upper']:.3f}",
+             f"{r['S1']:.3f}", eng(lo), eng(hi)]
+        )  # fmt: skip
+    blocks += [
+        Paragraph(
+            f"The drivers of **{target}**, ranked by total Sobol' index ST (its share of the variance, with "
+            f"interactions; S1 alone), from {ds.attrs.get('n', '?')} base samples with {level:.0%} bootstrap "
+            "intervals; the last two columns are the tornado: the output with that input at its 5% and 95% "
+            "quantiles, the others at their medians."
+            + (" Indices are of the logarithm: shares of the variance of orders of magnitude." if log else "")
+        ),
+        Table(["rank", "input", "ST", f"ST {level:.0%}", "S1", "output at 5%", "output at 95%"], rows, "rlrrrrr"),
+    ]
+    others = [o for o in ds["output"].values.tolist() if o != output]
+    if others:
+        st = ds["ST"]
+        order = [r["input"] for r in ranked]
+        matrix = [[f"`{name}`", *(f"{float(st.sel(input=name, output=o)):.2f}" for o in others)] for name in order]
+        blocks += [
+            Paragraph("Total Sobol' index of each input on the other headline outputs:"),
+            Table(["input", *others], matrix, "l" + "r" * len(others)),
+        ]
+    if "tornado" in report.files:
+        blocks.append(Figure(report.files["tornado"], f"Tornado chart of {output}: one-at-a-time swings"))
+    if "sobol" in report.files:
+        blocks.append(Figure(report.files["sobol"], f"Sobol' indices with their {level:.0%} intervals"))
+    return blocks
+
+
+def _assumption_blocks(model: Model) -> list[Block]:
+    desc = model.describe()
+    a_rows = [
+        [f"`{r['name']}`", r["distribution"], f"{eng(r['interval_90'][0])} - {eng(r['interval_90'][1])}", r["unit"],
+         r["source"]]
+        for r in desc.assumptions
+    ]  # fmt: skip
+    d_rows = [[f"`{r['name']}`", eng(r["point"]), r["unit"], ", ".join(r["inputs"])] for r in desc.derived]
+    blocks: list[Block] = [
+        Heading("Assumptions", 2, "assumptions"),
+        Paragraph(
+            f"{len(desc.assumptions)} assumptions ({len(model.uncertain)} uncertain): each with its distribution, "
+            "its 90% interval, its unit and its source."
+        ),
+        Table(["name", "distribution", "90% interval", "unit", "source"], a_rows, "lllll"),
+    ]
+    if d_rows:
+        blocks += [
+            Heading("Derived quantities", 3),
+            Table(["name", "point value", "unit", "inputs"], d_rows, "lrll"),
+        ]
+    return blocks
+
+
+def _provenance_blocks(report: Report) -> list[Block]:
+    prov = report.provenance
+    rows = [[key.replace("_", " "), str(value)] for key, value in prov.items()]
+    files = ", ".join(f"`{p.name}`" for p in report.files.values())
+    return [
+        Heading("Provenance", 2, "provenance"),
+        Table(["", "value"], rows, "ll"),
+        Paragraph(
+            f"Files: {files}. Repeat the "
+            f"run with `flopcast report {prov['model_label']} --n {prov['n']} --seed {prov['seed']} --design "
+            f"{prov['design']} --prob {prov['prob']:g}`; read the draws with `xarray.open_datatree('draws.nc')`."
+        ),
+    ]

@@ -1,0 +1,183 @@
+r"""The blocks a report is made of, and their rendering as Markdown and as one self-contained HTML page.
+
+A report is a list of blocks (headings, paragraphs, tables, figures, preformatted text). The same list renders
+to ``report.md`` (figures linked as files beside it) and to ``report.html`` (figures embedded as base64 PNG, the
+style sheet inline), so the two never disagree and HTML needs no Markdown library.
+
+Inline markup in paragraphs and table cells is limited to ``**bold**`` and ```code```.
+
+Examples
+--------
+>>> blocks = [Heading("Title", 1), Paragraph("Some **bold** text."), Table(["a", "b"], [["1", "x|y"]], "rl")]
+>>> print(to_markdown(blocks))
+# Title
+<BLANKLINE>
+Some **bold** text.
+<BLANKLINE>
+|   a | b    |
+| --: | :--- |
+|   1 | x\|y |
+<BLANKLINE>
+>>> "<strong>bold</strong>" in to_html(blocks, title="t")
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Block", "Figure", "Heading", "Paragraph", "Preformatted", "Table", "to_html", "to_markdown"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading of level 1-4; ``anchor`` names its id in HTML."""
+
+    text: str
+    level: int = 2
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of text (``**bold**`` and ```code``` allowed)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; ``align`` has one ``l``/``r`` per column (default: first left, others right)."""
+
+    headers: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    align: str = ""
+
+    def alignment(self) -> str:
+        """The alignment string, defaulted."""
+        return self.align or "l" + "r" * (len(self.headers) - 1)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A PNG file (path relative to the report's folder is written in Markdown) with a caption."""
+
+    path: Path
+    caption: str
+
+
+@dataclass(frozen=True)
+class Preformatted:
+    """Text shown as is, in a monospace block."""
+
+    text: str
+
+
+Block = Heading | Paragraph | Table | Figure | Preformatted
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(blocks: Sequence[Block]) -> str:
+    """Render blocks as GitHub-flavoured Markdown (figures as relative image links)."""
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            out.append(f"{'#' * block.level} {block.text}")
+        elif isinstance(block, Paragraph):
+            out.append(block.text)
+        elif isinstance(block, Table):
+            cells = [[_md_cell(c) for c in row] for row in block.rows]
+            heads = [_md_cell(h) for h in block.headers]
+            widths = [max([len(h), 3] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
+            align = block.alignment()
+
+            def line(values: Sequence[str], widths: list[int] = widths, align: str = align) -> str:
+                parts = [v.rjust(w) if a == "r" else v.ljust(w) for v, w, a in zip(values, widths, align, strict=True)]
+                return "| " + " | ".join(parts) + " |"
+
+            rule = [
+                "-" * (w - 1) + ":" if a == "r" else ":" + "-" * (w - 1) for w, a in zip(widths, align, strict=True)
+            ]
+            out.append("\n".join([line(heads), line(rule), *(line(r) for r in cells)]))
+        elif isinstance(block, Figure):
+            out.append(f"![{block.caption}]({block.path.name})\n\n*{block.caption}*")
+        else:
+            out.append("```text\n" + block.text.rstrip("\n") + "\n```")
+    return "\n\n".join(out) + "\n"
+
+
+_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
+
+
+def _inline(text: str) -> str:
+    """Escape text for HTML and turn ``**bold**`` and ```code``` into tags."""
+    parts: list[str] = []
+    last = 0
+    for m in _INLINE.finditer(text):
+        parts.append(html.escape(text[last : m.start()]))
+        if m.group(1) is not None:
+            parts.append(f"<strong>{html.escape(m.group(1))}</strong>")
+        else:
+            parts.append(f"<code>{html.escape(m.group(2))}</code>")
+        last = m.end()
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
+
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 1100px; margin: 2em auto;
+       padding: 0 1em; color: #1b1b1b; line-height: 1.45; }
+h1 { border-bottom: 2px solid #0072B2; padding-bottom: .2em; }
+h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.86em; display: block; overflow-x: auto; }
+th, td { border: 1px solid #ddd; padding: 3px 8px; vertical-align: top; }
+th { background: #f3f6f9; }
+td.r, th.r { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-style: italic; color: #555; }
+pre { background: #f6f8fa; padding: .8em; overflow-x: auto; font-size: 0.85em; }
+code { background: #f6f8fa; padding: 0 .2em; }
+"""
+
+
+def to_html(blocks: Sequence[Block], title: str) -> str:
+    """Render blocks as one self-contained HTML page (figures embedded as base64 PNG, style inline)."""
+    body: list[str] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            anchor = f' id="{html.escape(block.anchor)}"' if block.anchor else ""
+            body.append(f"<h{block.level}{anchor}>{_inline(block.text)}</h{block.level}>")
+        elif isinstance(block, Paragraph):
+            body.append(f"<p>{_inline(block.text)}</p>")
+        elif isinstance(block, Table):
+            align = block.alignment()
+            head = "".join(f'<th class="{a}">{_inline(str(h))}</th>' for h, a in zip(block.headers, align, strict=True))
+            rows = "".join(
+                "<tr>"
+                + "".join(f'<td class="{a}">{_inline(str(c))}</td>' for c, a in zip(r, align, strict=True))
+                + "</tr>"
+                for r in block.rows
+            )
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        elif isinstance(block, Figure):
+            data = base64.b64encode(block.path.read_bytes()).decode("ascii")
+            alt = html.escape(block.caption)
+            body.append(
+                f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">'
+                f"<figcaption>{_inline(block.caption)}</figcaption></figure>"
+            )
+        else:
+            body.append(f"<pre>{html.escape(block.text)}</pre>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
+        f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )

@@ -1,0 +1,202 @@
+"""The flopcast command end to end, in a subprocess: every subcommand, --json parsed and checked, exit codes."""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flopcast.catalog import sora
+
+CLI = [sys.executable, "-m", "flopcast.cli"]
+FAST = ["--n", "4000", "--sensitivity-n", "256"]
+
+
+def run(*args: str, cwd: Path | None = None, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout)
+
+
+def assert_user_error(proc: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("flopcast: error: ")
+    assert "Traceback" not in proc.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+USER_MODEL = textwrap.dedent(
+    """
+    import flopcast as fc
+
+    def build() -> fc.Model:
+        m = fc.Model("toy-gpu-days", description="GPU-days of a training run")
+        m.assume("flop", fc.lognormal(1e22, 1e24), unit="FLOP", source="a guess")
+        m.assume("rate", fc.uniform(2e14, 4e14), unit="FLOP/s/GPU", source="H100 at 20-40% of peak")
+
+        @m.derive(unit="GPU*day")
+        def gpu_days(flop, rate):
+            return flop / rate / 86400
+
+        return m
+
+    other = 3
+    """
+)
+
+
+@pytest.fixture
+def user_model(tmp_path: Path) -> Path:
+    path = tmp_path / "toy_model.py"
+    path.write_text(USER_MODEL)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- each subcommand
+def test_models_lists_builtins_one_line_each():
+    proc = run("models")
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    for name in ("uncertain", "refined", "article", "article-low", "article-high"):
+        assert any(line.split()[0] == name for line in lines)
+    data = json.loads(run("models", "--json").stdout)
+    assert set(data) >= {"uncertain", "refined", "article", "article-low", "article-high"}
+    assert all(isinstance(v, str) and "\n" not in v for v in data.values())
+
+
+def test_describe_table_and_json():
+    proc = run("describe", "refined")
+    assert proc.returncode == 0, proc.stderr
+    assert "90% interval" in proc.stdout and "source" in proc.stdout and "Derived quantities" in proc.stdout
+    data = json.loads(run("describe", "--json").stdout)
+    assert data["model"] == "sora-uncertain"
+    names = {a["name"] for a in data["assumptions"]}
+    assert {"param_scale", "diffusion_steps"} <= names
+    row = next(a for a in data["assumptions"] if a["name"] == "param_scale")
+    assert set(row) >= {"distribution", "interval_90", "unit", "source"}
+    lo, hi = row["interval_90"]
+    assert 0 < lo < hi
+    assert {d["name"] for d in data["derived"]} >= set(sora.OUTPUTS)
+
+
+def test_describe_article_alias_is_the_low_case():
+    data = json.loads(run("describe", "article", "--json").stdout)
+    assert data["model"] == "sora-article-low"
+    high = json.loads(run("describe", "article-high", "--json").stdout)
+    assert high["model"] == "sora-article-high"
+
+
+def test_audit_table_and_json():
+    proc = run("audit")
+    assert proc.returncode == 0, proc.stderr
+    assert "article says" in proc.stdout and "its inputs imply" in proc.stdout
+    rows = json.loads(run("audit", "--json").stdout)
+    finding = next(r for r in rows if r["item"] == "R" and r["quantity"] == "train_gpu_months (low)")
+    assert finding["stated"] == 4211.0 and finding["matches"] is True
+    assert {r["item"] for r in rows} >= {"R", "1", "2", "3", "4", "5", "6"}
+    assert all("rel_diff" in r for r in rows)
+
+
+def test_sensitivity_ranks_drivers():
+    proc = run("sensitivity", "--output", "sora_train_flop", "--n", "512")
+    assert proc.returncode == 0, proc.stderr
+    assert "dataset_multiplier" in proc.stdout and "ST" in proc.stdout
+    data = json.loads(run("sensitivity", "--output", "sora_train_flop", "--n", "512", "--json").stdout)
+    assert data["output"] == "sora_train_flop" and data["log"] is True
+    ranking = data["ranking"]
+    assert ranking[0]["input"] == "dataset_multiplier"
+    st = [r["ST"] for r in ranking]
+    assert st == sorted(st, reverse=True)
+    assert all(r["ST_lower"] <= r["ST"] <= r["ST_upper"] for r in ranking)
+
+
+def test_report_prints_table_and_json(tmp_path: Path):
+    out = tmp_path / "rep"
+    proc = run("report", "--out", str(out), *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert "sora_train_flop" in proc.stdout and "GPU*month" in proc.stdout and "article" in proc.stdout
+    assert (out / "report.md").is_file()
+    data = json.loads(run("report", "--out", str(out), *FAST, "--json").stdout)
+    assert data["provenance"]["n"] == 4000 and data["provenance"]["seed"] == 2024
+    assert data["outputs"] == list(sora.OUTPUTS)
+    s = data["summary"]["sora_train_flop"]
+    assert s["eti_lower"] < s["median"] < s["eti_upper"] and s["unit"] == "FLOP"
+    for key in ("markdown", "html", "forest", "distributions", "tornado", "sobol", "draws"):
+        assert Path(data["files"][key]).is_file()
+    assert data["sensitivity"][0]["input"]
+
+
+def test_report_json_is_only_json(tmp_path: Path):
+    proc = run("report", "article", "--out", str(tmp_path), "--n", "1000", "--json")
+    assert proc.returncode == 0, proc.stderr
+    json.loads(proc.stdout)  # nothing else on stdout
+
+
+def test_user_model_file_is_loaded_and_reported(tmp_path: Path, user_model: Path):
+    out = tmp_path / "toy-report"
+    proc = run("report", str(user_model), "--out", str(out), *FAST, "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["provenance"]["model"] == "toy-gpu-days"
+    assert data["outputs"] == ["gpu_days"]
+    text = (out / "report.md").read_text()
+    assert "toy-gpu-days" in text and "gpu_days" in text
+    named = json.loads(run("describe", f"{user_model}:build", "--json").stdout)
+    assert named["model"] == "toy-gpu-days"
+
+
+# ---------------------------------------------------------------------------------------------- help and errors
+@pytest.mark.parametrize("command", ["report", "audit", "sensitivity", "describe", "models"])
+def test_help_of_every_command_has_an_example(command: str):
+    proc = run(command, "--help")
+    assert proc.returncode == 0
+    assert "example" in proc.stdout and f"flopcast {command}" in proc.stdout
+
+
+def test_top_level_help_and_version():
+    assert "report" in run("--help").stdout
+    assert run("--version").stdout.startswith("flopcast ")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["report", "--n", "abc"], ["--n"]),
+        (["report", "--n", "0"], ["--n"]),
+        (["report", "--prob", "1.5"], ["--prob"]),
+        (["report", "--design", "grid"], ["--design"]),
+        (["report", "--bogus"], ["--bogus"]),
+        (["sensitivity", "--n", "1000"], ["power of two"]),
+        (["frobnicate"], ["frobnicate"]),
+        ([], ["command"]),
+        (["describe", "no-such-model"], ["no-such-model", "uncertain"]),
+        (["report", "no-such-model"], ["no-such-model"]),
+        (["sensitivity", "--output", "no_such_quantity"], ["no_such_quantity"]),
+        (["report", "--output", "no_such_quantity"], ["no_such_quantity"]),
+        (["describe", "missing_file.py"], ["missing_file.py"]),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_2(args: list[str], words: list[str]):
+    assert_user_error(run(*args), *words)
+
+
+def test_file_errors_are_one_line(tmp_path: Path, user_model: Path):
+    empty = tmp_path / "empty.py"
+    empty.write_text("x = 1\n")
+    assert_user_error(run("describe", str(empty)), "does not define a model")
+    two = tmp_path / "two.py"
+    two.write_text("import flopcast as fc\na = fc.Model('a')\nb = fc.Model('b')\n")
+    assert_user_error(run("describe", str(two)), "a, b")
+    broken = tmp_path / "broken.py"
+    broken.write_text("raise RuntimeError('boom')\n")
+    assert_user_error(run("describe", str(broken)), "RuntimeError", "boom")
+    assert_user_error(run("describe", f"{user_model}:nothing"), "nothing", "build")
+    assert_user_error(run("describe", f"{user_model}:other"), "other")
+
+
+def test_article_model_has_nothing_to_rank():
+    assert_user_error(run("sensitivity", "article"), "no uncertain")

@@ -1,0 +1,128 @@
+"""The report folder: every section and figure, numbers equal to the Result's, valid PNGs, provenance."""
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from flopcast.catalog import sora
+from flopcast.formatting import eng
+from flopcast.report import Report, headline_outputs, write_report
+
+SECTIONS = ("# flopcast report", "## Headline intervals", "## Audit of the article", "## Sensitivity",
+            "## Assumptions", "## Provenance")  # fmt: skip
+FIGURES = ("forest.png", "distributions.png", "tornado.png", "sobol.png")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    out = tmp_path_factory.mktemp("report")
+    return write_report(sora.uncertain(), out, n=20_000, seed=7, sensitivity_n=512, label="uncertain")
+
+
+def test_folder_holds_every_section_and_figure(report: Report):
+    text = (report.path / "report.md").read_text()
+    for section in SECTIONS:
+        assert section in text
+    for name in FIGURES:
+        assert (report.path / name).is_file()
+        assert f"]({name})" in text
+    assert (report.path / "draws.nc").is_file() and (report.path / "summary.csv").is_file()
+
+
+def test_figures_are_pngs_of_sensible_size(report: Report):
+    for name in FIGURES:
+        width, height = png_size(report.path / name)
+        assert 400 <= width <= 4000 and 300 <= height <= 4000, (name, width, height)
+        assert (report.path / name).stat().st_size > 10_000
+
+
+def test_headline_numbers_equal_the_results(report: Report):
+    text = (report.path / "report.md").read_text()
+    summary = report.result.summary(0.9, sora.OUTPUTS)
+    for name in sora.OUTPUTS:
+        line = next(line for line in text.splitlines() if f"(`{name}`)" in line)
+        x = report.result[name]
+        lo, med, hi = np.quantile(x, [0.05, 0.5, 0.95])
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[2] == eng(med)
+        assert cells[3] == f"{eng(lo)} - {eng(hi)}"
+        assert summary.loc[name, "median"] == pytest.approx(med)
+        low, high = sora.ARTICLE_VALUES[name]
+        assert cells[-1] == (eng(low) if low == high else f"{eng(low)} - {eng(high)}")
+
+
+def test_draws_in_netcdf_are_the_results(report: Report):
+    import xarray as xr
+
+    with xr.open_datatree(report.path / "draws.nc", engine="h5netcdf") as tree:
+        draws = tree["prior"]["peak_fleet_gpus"].values.ravel()
+        assert tree.attrs["seed"] == "7" and tree.attrs["n"] == 20_000
+    np.testing.assert_array_equal(draws, report.result["peak_fleet_gpus"])
+
+
+def test_summary_csv_is_the_summary(report: Report):
+    import pandas as pd
+
+    table = pd.read_csv(report.path / "summary.csv", index_col=0)
+    assert list(table.index) == list(sora.OUTPUTS)
+    np.testing.assert_allclose(table["eti_upper"], report.summary["eti_upper"], rtol=1e-12)
+
+
+def test_sections_hold_audit_sensitivity_assumptions_and_provenance(report: Report):
+    text = (report.path / "report.md").read_text()
+    assert "its inputs imply" in text and "ai_minutes_per_day" in text
+    sens = text.split("## Sensitivity")[1].split("## Assumptions")[0]
+    st = report.sobol["ST"].sel(output="peak_fleet_gpus")
+    top = str(st["input"].values[int(np.argmax(st.values))])
+    rows = [line for line in sens.splitlines() if line.startswith("|")]
+    assert f"`{top}`" in rows[2]  # rank 1 of the ranking table
+    assumptions = text.split("## Assumptions")[1]
+    assert "Peebles & Xie" in assumptions and "`param_scale`" in assumptions
+    prov = text.split("## Provenance")[1]
+    for word in ("flopcast version", "sora-uncertain", "20000", "seed", "7", "design", "random", "date"):
+        assert word in prov
+
+
+def test_html_is_self_contained(report: Report):
+    html = (report.path / "report.html").read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert html.count("data:image/png;base64,") == len(FIGURES)
+    assert 'src="forest.png"' not in html and "<link" not in html and "<script" not in html
+    for section in ("Headline intervals", "Audit of the article", "Sensitivity", "Assumptions", "Provenance"):
+        assert section in html
+
+
+def test_model_without_uncertainty_says_so(tmp_path: Path):
+    rep = write_report(sora.article("low"), tmp_path, n=500, html=False)
+    text = (tmp_path / "report.md").read_text()
+    assert "nothing to rank" in text
+    assert not (tmp_path / "tornado.png").exists() and "html" not in rep.files
+    line = next(line for line in text.splitlines() if "(`train_gpu_months`)" in line)
+    assert "4,211" in line
+
+
+def test_user_model_report_has_every_section(tmp_path: Path, product_model):
+    rep = write_report(product_model, tmp_path, n=2000, sensitivity_n=256)
+    text = (tmp_path / "report.md").read_text()
+    for section in SECTIONS:
+        assert section in text
+    assert rep.outputs == headline_outputs(product_model) == ("ratio",)
+    assert "applies to the Sora models only" in text
+    for name in FIGURES:
+        png_size(tmp_path / name)
+
+
+def test_bad_arguments(tmp_path: Path):
+    with pytest.raises(TypeError, match="Model"):
+        write_report("uncertain", tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not_there"):
+        write_report(sora.uncertain(), tmp_path, n=100, outputs=["not_there"])
