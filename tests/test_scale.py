@@ -63,10 +63,15 @@ def test_moments_merge_exactly():
 
 def test_a_missed_bracket_is_detected():
     x = np.arange(100.0)
-    brackets = Brackets(np.array([50]), np.array([60.0]), np.array([70.0]))  # rank 50 lies below the bracket
+    brackets = Brackets.merged(np.array([50]), np.array([60.0]), np.array([70.0]))  # rank 50 is below it
     assert finish(100, Moments.of(x), [ChunkStats.of(x, brackets)], brackets) is None
-    good = Brackets(np.array([50]), np.array([40.0]), np.array([70.0]))
-    assert finish(100, Moments.of(x), [ChunkStats.of(x, good)], good) == {50: 50.0}
+    good = Brackets.merged(np.array([50, 51, 90]), np.array([40.0, 45.0, 85.0]), np.array([55.0, 70.0, 95.0]))
+    assert good.lower.tolist() == [40.0, 85.0] and good.interval.tolist() == [0, 0, 1]
+    assert finish(100, Moments.of(x), [ChunkStats.of(x[:30], good), ChunkStats.of(x[30:], good)], good) == {
+        50: 50.0,
+        51: 51.0,
+        90: 90.0,
+    }
 
 
 @pytest.mark.parametrize("design", ["random", "lhs", "sobol"])

@@ -70,11 +70,32 @@ class Moments:
 
 @dataclass(frozen=True)
 class Brackets:
-    """For one quantity: the sorted ranks wanted and, per rank, a value bracket believed to contain it."""
+    """For one quantity: the ranks wanted and disjoint value intervals, one of which holds each rank.
+
+    Nearby ranks (a quantile's two order statistics and those of its Monte Carlo error) have overlapping brackets;
+    merging them means every kept value is kept once.
+    """
 
     ranks: np.ndarray  # int, order statistics (0-based) of the full run
-    lower: np.ndarray
+    lower: np.ndarray  # per interval, sorted
     upper: np.ndarray
+    interval: np.ndarray  # per rank, the index of the interval that should hold it
+
+    @classmethod
+    def merged(cls, ranks: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Brackets:
+        """Merge per-rank brackets into disjoint intervals."""
+        order = np.argsort(lower, kind="stable")
+        lows: list[float] = []
+        highs: list[float] = []
+        which = np.empty(ranks.size, dtype=np.int64)
+        for j in order:
+            if lows and lower[j] <= highs[-1]:
+                highs[-1] = max(highs[-1], float(upper[j]))
+            else:
+                lows.append(float(lower[j]))
+                highs.append(float(upper[j]))
+            which[j] = len(lows) - 1
+        return cls(ranks, np.array(lows), np.array(highs), which)
 
 
 @dataclass
@@ -114,7 +135,7 @@ def brackets_from_pilot(pilot: np.ndarray, n: int, levels: np.ndarray, widen: fl
     lo_q, hi_q = q - half, q + half
     lower = np.where(lo_q <= 0, -np.inf, stats.quantiles(pilot, np.clip(lo_q, 0, 1)))
     upper = np.where(hi_q >= 1, np.inf, stats.quantiles(pilot, np.clip(hi_q, 0, 1)))
-    return Brackets(ranks, lower, upper)
+    return Brackets.merged(ranks, lower, upper)
 
 
 @dataclass(frozen=True)
@@ -154,17 +175,17 @@ class StreamSummary:
 
 def finish(n: int, pilot_moments: Moments, parts: list[ChunkStats], brackets: Brackets) -> dict[int, float] | None:
     """Merge chunk reductions (already in chunk order) into exact order statistics; None if a bracket missed."""
-    below = np.zeros(brackets.ranks.size, dtype=np.int64)
-    inside: list[list[np.ndarray]] = [[] for _ in brackets.ranks]
+    below = np.zeros(brackets.lower.size, dtype=np.int64)
+    inside: list[list[np.ndarray]] = [[] for _ in brackets.lower]
     for part in parts:
         below += part.below
         for j, values in enumerate(part.inside):
             inside[j].append(values)
+    pooled = [np.sort(np.concatenate(chunks)) if chunks else np.empty(0) for chunks in inside]
     order: dict[int, float] = {}
-    for j, rank in enumerate(brackets.ranks):
-        values = np.concatenate(inside[j]) if inside[j] else np.empty(0)
+    for rank, j in zip(brackets.ranks, brackets.interval, strict=True):
         k = int(rank) - int(below[j])
-        if not 0 <= k < values.size:
+        if not 0 <= k < pooled[j].size:
             return None
-        order[int(rank)] = float(np.partition(values, k)[k])
+        order[int(rank)] = float(pooled[j][k])
     return order
