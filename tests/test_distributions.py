@@ -463,7 +463,7 @@ BAD = [
     (lambda: as_distribution(True, name="x"), TypeError, r"x: expected a number.*got bool"),
     (lambda: mixture(N01), TypeError, r"mixture: components must be a sequence"),
     (lambda: choice(3.0), TypeError, r"choice: values_or_mapping must be a sequence"),
-    (lambda: N01.sample(3, 10), TypeError, r"Normal.sample: rng must be a numpy.random.Generator"),
+    (lambda: N01.sample("three", 10), TypeError, r"Normal.sample: rng must be a numpy.random.Generator"),
     (
         lambda: N01.sample(np.random.default_rng(), -1),
         ValueError,
@@ -578,3 +578,16 @@ def test_fast_beta_ppf_properties(a: float, b: float, u: list[float]) -> None:
         x_pdf = np.exp(a * np.log(x) + (b - 1.0) * np.log1p(-x) - sc.betaln(a, b))
     slack = np.where(np.isfinite(x_pdf), 2e-10 * x_pdf, 1.0)
     assert np.all(np.abs(sc.betainc(a, b, x) - us) <= slack + 1e-14)
+
+
+def test_sample_accepts_seed_forms_and_never_uses_global_state():
+    d = Normal(0.0, 1.0)
+    ref = d.sample(np.random.default_rng(7), 5)
+    np.testing.assert_array_equal(d.sample(7, 5), ref)
+    np.testing.assert_array_equal(d.sample(5, seed=7), ref)
+    np.testing.assert_array_equal(d.sample(size=5, seed=7), ref)
+    assert d.sample(4).shape == (4,)
+    with pytest.raises(TypeError, match="size is required"):
+        d.sample()
+    with pytest.raises(ValueError, match="either rng or seed"):
+        d.sample(np.random.default_rng(1), 3, seed=2)

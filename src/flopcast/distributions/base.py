@@ -122,24 +122,47 @@ class Distribution(abc.ABC):
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.asarray(self._cdf(x), dtype=np.float64)
 
-    def sample(self, rng: np.random.Generator, size: int) -> Array:
+    def sample(self, rng: Any = None, size: Any = None, *, seed: Any = None) -> Array:
         """Draw independent values with a native sampler.
 
         Parameters
         ----------
-        rng : numpy.random.Generator
-            Source of randomness.
+        rng : numpy.random.Generator, int or None
+            Source of randomness: a Generator, or a seed for a new one (``None``: fresh entropy, never a
+            global generator). ``sample(1000)`` is read as ``sample(size=1000)``.
         size : int
             Number of draws (>= 0).
+        seed : int, optional
+            Seed of a new generator, when ``rng`` is not given.
 
         Returns
         -------
         ndarray of float64, shape (size,)
             ``sample(rng, m)`` equals the first ``m`` values of ``sample(rng, M)`` for
             generators in the same state (prefix property).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from flopcast.distributions import Uniform
+        >>> a = Uniform(0, 1).sample(np.random.default_rng(1), 3)
+        >>> b = Uniform(0, 1).sample(3, seed=1)
+        >>> bool(np.array_equal(a, b))
+        True
         """
-        rng = check_rng(rng, "rng", f"{type(self).__name__}.sample")
-        size = check_int(size, "size", f"{type(self).__name__}.sample", minimum=0)
+        owner = f"{type(self).__name__}.sample"
+        if size is None and rng is not None and not isinstance(rng, np.random.Generator):
+            size, rng = rng, None
+        if size is None:
+            raise TypeError(f"{owner}: size is required, e.g. sample(rng, 1000) or sample(1000, seed=1)")
+        if rng is None:
+            rng = np.random.default_rng(seed)
+        elif seed is not None:
+            raise ValueError(f"{owner}: give either rng or seed, not both")
+        elif isinstance(rng, int | np.integer | np.random.SeedSequence) and not isinstance(rng, bool):
+            rng = np.random.default_rng(rng)
+        rng = check_rng(rng, "rng", owner)
+        size = check_int(size, "size", owner, minimum=0)
         return np.asarray(self._sample(rng, size), dtype=np.float64).reshape(size)
 
     def std(self) -> float:
