@@ -20,6 +20,7 @@ True
 """
 
 from flopcast import catalog, plots
+from flopcast.analysis.audit import Audit, audit
 from flopcast.analysis.calibration import Calibration, CalibrationWarning, calibrate, leave_one_out
 from flopcast.analysis.observations import Observation, observe
 from flopcast.analysis.sensitivity import elasticities, format_sensitivity, prcc, rank_correlations, sobol, tornado
@@ -109,6 +110,9 @@ __all__ = [
     "compare",
     "sweep",
     "sweep_effects",
+    # the article's audit
+    "Audit",
+    "audit",
     # calibration: update the assumptions with what has been observed
     "Calibration",
     "CalibrationWarning",

@@ -30,17 +30,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from flopcast.catalog.sora_article import article
 from flopcast.catalog.sora_refined import refined
 from flopcast.catalog.sora_uncertain import uncertain
 from flopcast.model import Model
 
+if TYPE_CHECKING:
+    from flopcast.analysis.audit import Audit
+
 __all__ = [
     "ARTICLE_VALUES",
     "OUTPUTS",
     "article",
     "article_value",
+    "audit",
     "get_model",
     "models",
     "refined",
@@ -152,3 +157,20 @@ def article_value(name: str, case: str = "low") -> float:
     except KeyError:
         raise ValueError(f"the article states no value for {name!r}") from None
     return low if case == "low" else high
+
+
+def audit() -> Audit:
+    """Recompute every number the article states from its own inputs and list each difference.
+
+    The same as :func:`flopcast.analysis.audit.audit`, next to the models it audits.
+
+    Examples
+    --------
+    >>> from flopcast.catalog import sora
+    >>> findings = sora.audit()
+    >>> len(findings.to_rows()) > 20
+    True
+    """
+    from flopcast.analysis.audit import audit as audit_article
+
+    return audit_article()
