@@ -73,6 +73,9 @@ def main() -> None:
     parser.add_argument("--sweep-n", type=float, default=1e6)
     args = parser.parse_args()
     n = int(args.n)
+    # First, while this process is small: Linux carries a parent's peak RSS into children it starts (ru_maxrss
+    # survives fork and exec), so measuring after the timed runs would report this process's own peak.
+    memory = peak_memory(n)
     rows = []
     for label, engine in [("local, 1 process", fc.LocalEngine()), ("local, 2 processes", fc.LocalEngine(workers=2))]:
         seconds = streamed(n, engine)
@@ -89,7 +92,6 @@ def main() -> None:
         finally:
             client.close()
             cluster.close()
-    memory = peak_memory(n)
     sweep_seconds = sweep_time(int(args.sweep_n))
     print(f"# flopcast {fc.__version__}, numpy {np.__version__}, python {platform.python_version()}, "
           f"{platform.machine()}, n = {n:.0e} streamed (keep no draws; summaries of 3 outputs)\n")  # fmt: skip
