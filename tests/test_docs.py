@@ -24,3 +24,18 @@ def test_mkdocs_build_strict(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert (tmp_path / "index.html").is_file()
     assert (tmp_path / "reference" / "flopcast" / "index.html").is_file()
+
+
+PAGES = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_docs_code_runs(page: str):
+    """Every python block of a page runs, in order, in one namespace (a reader's session)."""
+    import re
+
+    namespace: dict[str, object] = {}
+    for i, block in enumerate(re.findall(r"```python\n(.*?)```", (ROOT / "docs" / page).read_text(), flags=re.S)):
+        if "Client(" in block or "DaskEngine(client)" in block:
+            continue  # needs a Dask cluster: the same calls run on a LocalCluster in tests/test_scale.py
+        exec(compile(block, f"docs/{page} block {i}", "exec"), namespace)  # noqa: S102 - our own docs
