@@ -30,9 +30,11 @@ PAGES = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_docs_code_runs(page: str):
+def test_docs_code_runs(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Every python block of a page runs, in order, in one namespace (a reader's session)."""
     import re
+
+    monkeypatch.chdir(tmp_path)  # pages save figures and files where the reader stands
 
     namespace: dict[str, object] = {}
     for i, block in enumerate(re.findall(r"```python\n(.*?)```", (ROOT / "docs" / page).read_text(), flags=re.S)):

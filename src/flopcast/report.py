@@ -434,15 +434,7 @@ def _audit_blocks(report: Report, sora: bool) -> list[Block]:
             )
         )
         return blocks
-    rows = []
-    for f in report.audit:
-        diff = "" if f.rel_diff is None else f"{f.rel_diff:+.1%}"
-        if f.kind != "reproduction" and f.ratio is not None:
-            diff = f"x{f.ratio:.3g}"
-        rows.append(
-            [f.item, f.quantity, "" if f.stated is None else eng(f.stated),
-             "" if f.implied is None else eng(f.implied), diff, f.unit, f.consequence]
-        )  # fmt: skip
+    rows = [f.cells() for f in report.audit]
     matches = sum(f.matches for f in report.audit if f.kind == "reproduction")
     total = sum(f.kind == "reproduction" for f in report.audit)
     blocks += [

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.special import ndtri
 
-__all__ = ["eti", "hdi", "quantile_mcse", "quantiles"]
+__all__ = ["eti", "hdi", "interpolation_ranks", "mcse_ranks", "quantile_mcse", "quantiles"]
 
 
 def quantiles(x: np.ndarray, q: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -33,12 +32,27 @@ def quantiles(x: np.ndarray, q: Sequence[float] | np.ndarray) -> np.ndarray:
     n = x.size
     if n == 0:
         raise ValueError("quantiles of an empty array are undefined")
-    pos = levels * (n - 1)
-    lo = np.floor(pos).astype(np.intp)
-    hi = np.minimum(lo + 1, n - 1)
+    lo, hi, frac = interpolation_ranks(n, levels)
     part = np.partition(x, np.unique(np.concatenate([lo, hi])))
-    frac = pos - lo
     return np.asarray(part[lo] + frac * (part[hi] - part[lo]))
+
+
+def interpolation_ranks(n: int, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The order statistics that linear interpolation reads at each level, and the weight of the upper one.
+
+    With ``x`` the ``n`` draws sorted, the ``levels`` quantile is ``x[lo] + frac * (x[hi] - x[lo])`` (0-based ranks).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from flopcast.stats import interpolation_ranks
+    >>> lo, hi, frac = interpolation_ranks(11, np.array([0.05, 1.0]))
+    >>> lo.tolist(), hi.tolist(), frac.tolist()
+    ([0, 10], [1, 10], [0.5, 0.0])
+    """
+    pos = np.asarray(levels, dtype=float) * (n - 1)
+    lo = np.floor(pos).astype(np.intp)
+    return lo, np.minimum(lo + 1, n - 1), pos - lo
 
 
 def eti(x: np.ndarray, prob: float) -> tuple[float, float]:
@@ -75,13 +89,26 @@ def quantile_mcse(x: np.ndarray, q: float | Sequence[float], z: float = 2.0) -> 
     x = np.asarray(x, dtype=float)
     levels = np.atleast_1d(np.asarray(q, dtype=float))
     n = x.size
-    half = z * np.sqrt(n * levels * (1 - levels))
-    lo_rank = np.clip(np.floor(n * levels - half), 0, n - 1).astype(np.intp)
-    hi_rank = np.clip(np.ceil(n * levels + half), 0, n - 1).astype(np.intp)
+    lo_rank, hi_rank = mcse_ranks(n, levels, z)
     part = np.partition(x, np.unique(np.concatenate([lo_rank, hi_rank])))
     return np.asarray((part[hi_rank] - part[lo_rank]) / (2 * z))
 
 
-def normal_quantile(p: float) -> float:
-    """Standard normal quantile (used for intervals of Monte Carlo estimates)."""
-    return float(ndtri(p))
+def mcse_ranks(n: int, levels: np.ndarray, z: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """The order statistics that bracket each ``levels`` quantile of ``n`` independent draws (see quantile_mcse).
+
+    The 0-based ranks ``n q -/+ z sqrt(n q (1-q))``, clipped to the sample: the sample quantile lies between them
+    with the normal probability of ``[-z, z]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from flopcast.stats import mcse_ranks
+    >>> [r.tolist() for r in mcse_ranks(100, np.array([0.5]))]
+    [[40], [60]]
+    """
+    levels = np.asarray(levels, dtype=float)
+    half = z * np.sqrt(n * levels * (1 - levels))
+    lo = np.clip(np.floor(n * levels - half), 0, n - 1).astype(np.intp)
+    hi = np.clip(np.ceil(n * levels + half), 0, n - 1).astype(np.intp)
+    return lo, hi

@@ -116,14 +116,8 @@ class ChunkStats:
 
 def _ranks_needed(n: int, levels: np.ndarray) -> np.ndarray:
     """Order statistics needed for the quantiles at ``levels`` and their MCSE brackets (see stats.py)."""
-    pos = levels * (n - 1)
-    lo = np.floor(pos).astype(np.int64)
-    half = _MCSE_Z * np.sqrt(n * levels * (1 - levels))
-    ranks = np.concatenate(
-        [lo, np.minimum(lo + 1, n - 1), np.clip(np.floor(n * levels - half), 0, n - 1),
-         np.clip(np.ceil(n * levels + half), 0, n - 1)]
-    ).astype(np.int64)  # fmt: skip
-    return np.unique(ranks)
+    lo, hi, _ = stats.interpolation_ranks(n, levels)
+    return np.unique(np.concatenate([lo, hi, *stats.mcse_ranks(n, levels, _MCSE_Z)]).astype(np.int64))
 
 
 def brackets_from_pilot(pilot: np.ndarray, n: int, levels: np.ndarray, widen: float = 1.0) -> Brackets:
@@ -149,9 +143,7 @@ class StreamSummary:
 
     def quantiles(self, levels: np.ndarray) -> np.ndarray:
         """Quantiles by numpy's linear interpolation, from the exact order statistics."""
-        pos = np.asarray(levels, dtype=float) * (self.n - 1)
-        lo = np.floor(pos).astype(np.int64)
-        hi = np.minimum(lo + 1, self.n - 1)
+        lo, hi, frac = stats.interpolation_ranks(self.n, levels)
         try:
             a = np.array([self.order_stats[int(r)] for r in lo])
             b = np.array([self.order_stats[int(r)] for r in hi])
@@ -159,15 +151,11 @@ class StreamSummary:
             raise ValueError(
                 f"quantile levels {np.asarray(levels).tolist()} were not streamed; pass them to simulate(levels=...)"
             ) from None
-        return np.asarray(a + (pos - lo) * (b - a))
+        return np.asarray(a + frac * (b - a))
 
     def mcse(self, levels: np.ndarray) -> np.ndarray:
         """Monte Carlo standard errors of quantiles, by the same order-statistic method as stats.quantile_mcse."""
-        levels = np.asarray(levels, dtype=float)
-        n = self.n
-        half = _MCSE_Z * np.sqrt(n * levels * (1 - levels))
-        lo = np.clip(np.floor(n * levels - half), 0, n - 1).astype(np.int64)
-        hi = np.clip(np.ceil(n * levels + half), 0, n - 1).astype(np.int64)
+        lo, hi = stats.mcse_ranks(self.n, levels, _MCSE_Z)
         return np.array(
             [(self.order_stats[int(b)] - self.order_stats[int(a)]) / (2 * _MCSE_Z) for a, b in zip(lo, hi, strict=True)]
         )

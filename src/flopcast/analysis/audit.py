@@ -101,6 +101,17 @@ class Finding:
         """Return the finding as a JSON-ready dict (with ``rel_diff``)."""
         return {**asdict(self), "rel_diff": self.rel_diff}
 
+    def cells(self) -> list[str]:
+        """Return the finding as the cells of a text table row: item, quantity, stated, implied, diff, unit, why.
+
+        The difference is relative for a reproduction (``+1.2%``) and a ratio otherwise (``x2``).
+        """
+        diff = "" if self.rel_diff is None else f"{self.rel_diff:+.1%}"
+        if self.kind != "reproduction" and self.ratio is not None:
+            diff = f"x{self.ratio:.3g}"
+        stated, implied = ("" if v is None else eng(v) for v in (self.stated, self.implied))
+        return [self.item, self.quantity, stated, implied, diff, self.unit, self.consequence]
+
 
 @dataclass(frozen=True)
 class Audit:
@@ -131,12 +142,7 @@ class Audit:
         return [f for f in self.findings if f.item == item]
 
     def __str__(self) -> str:
-        rows = []
-        for f in self.findings:
-            diff = "" if f.rel_diff is None else f"{f.rel_diff:+.1%}"
-            if f.kind != "reproduction" and f.ratio is not None:
-                diff = f"x{f.ratio:.3g}"
-            rows.append([f.item, f.quantity, _fmt(f.stated), _fmt(f.implied), diff, f.unit, f.consequence])
+        rows = [f.cells() for f in self.findings]
         return table(
             [
                 "#",
@@ -150,12 +156,6 @@ class Audit:
             rows,
             "llrrrll",
         )
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return ""
-    return eng(value)
 
 
 def matches_rounding(stated: float, implied: float) -> bool:

@@ -630,9 +630,8 @@ def calibrate(
     chains = check_int(chains, "chains", minimum=1)
     tune = check_int(tune, "tune", minimum=0)
     cores = check_int(cores, "cores", minimum=1)
-    if not 0.0 < target_accept < 1.0:
-        raise ValueError(f"calibrate(): target_accept must be in (0, 1), got {target_accept!r}")
-    return _calibrate_nuts(model, obs, n_draws, root, chains, tune, cores, float(target_accept), progress)
+    target_accept = check_probability(target_accept, "target_accept", "calibrate()")
+    return _calibrate_nuts(model, obs, n_draws, root, chains, tune, cores, target_accept, progress)
 
 
 def _group_key(obs: Observation, index: int) -> str:

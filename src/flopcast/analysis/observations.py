@@ -27,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from flopcast.model import Assumption, Derived, Model
+from flopcast.engine.chunk import needed
+from flopcast.model import Assumption, Model
+from flopcast.validate import check_real
 
 __all__ = ["KINDS", "Observation", "inputs_of", "log_likelihood", "noise", "observe", "predict"]
 
@@ -38,15 +40,6 @@ _ALIASES = {"lognormal": "relative", "normal": "absolute"}
 
 #: Default widths: a relative error of 10% and bounds soft by 5%. An absolute error has no natural default.
 _DEFAULT_SIGMA = {"relative": 0.1, "at_most": 0.05, "at_least": 0.05}
-
-
-def _finite_real(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TypeError(f"observe(): {what} must be a real number, got {type(value).__name__} {value!r}")
-    out = float(value)
-    if not math.isfinite(out):
-        raise ValueError(f"observe(): {what} must be finite, got {out!r}")
-    return out
 
 
 @dataclass(frozen=True)
@@ -149,7 +142,7 @@ def observe(
     kind = _ALIASES.get(kind, kind)
     if kind not in KINDS:
         raise ValueError(f"observe(): kind must be one of {KINDS} (or 'lognormal', 'normal'), got {kind!r}")
-    val = _finite_real(value, "value")
+    val = check_real(value, "value", "observe()")
     if kind != "absolute" and val <= 0.0:
         raise ValueError(
             f"observe({quantity!r}): a {kind!r} observation works on the log scale, so its value must be > 0, got "
@@ -162,7 +155,7 @@ def observe(
             )
         sig = _DEFAULT_SIGMA[kind]
     else:
-        sig = _finite_real(sigma, "sigma")
+        sig = check_real(sigma, "sigma", "observe()")
         if sig <= 0.0:
             raise ValueError(f"observe({quantity!r}): sigma (the error width) must be > 0, got {sig!r}")
     fixed: dict[str, float] = {}
@@ -174,7 +167,7 @@ def observe(
                 raise TypeError(f"observe({quantity!r}): given keys must be quantity names, got {key!r}")
             if key == quantity:
                 raise ValueError(f"observe({quantity!r}): given fixes the observed quantity itself; remove {key!r}")
-            fixed[key] = _finite_real(v, f"given[{key!r}]")
+            fixed[key] = check_real(v, f"given[{key!r}]", "observe()")
     for text, what in ((subject, "subject"), (source, "source")):
         if not isinstance(text, str):
             raise TypeError(f"observe(): {what} must be a string, got {type(text).__name__}")
@@ -234,26 +227,10 @@ def noise(obs: Observation) -> Callable[[np.ndarray, np.random.Generator], np.nd
     return {"relative": relative, "absolute": absolute}.get(obs.kind, exact)
 
 
-def _needed(model: Model, quantity: str, given: Mapping[str, Any]) -> list[str]:
-    """Nodes (in evaluation order) that ``quantity`` depends on, cutting the graph at the ``given`` ones."""
-    nodes = model.nodes
-    wanted: set[str] = set()
-    stack = [quantity]
-    while stack:
-        name = stack.pop()
-        if name in wanted:
-            continue
-        wanted.add(name)
-        node = nodes[name]
-        if name not in given and isinstance(node, Derived):
-            stack.extend(node.inputs)
-    return [n for n in nodes if n in wanted]
-
-
 def inputs_of(model: Model, obs: Observation) -> tuple[str, ...]:
     """The uncertain assumptions that an observation's prediction depends on (given ones excluded)."""
     uncertain = set(model.uncertain)
-    return tuple(n for n in _needed(model, obs.quantity, obs.given) if n in uncertain and n not in obs.given)
+    return tuple(n for n in needed(model, [obs.quantity], given=obs.given) if n in uncertain and n not in obs.given)
 
 
 def predict(model: Model, obs: Observation, values: Mapping[str, Any]) -> Any:
@@ -282,7 +259,7 @@ def predict(model: Model, obs: Observation, values: Mapping[str, Any]) -> Any:
     point = model.point()
     env: dict[str, Any] = {}
     affected: set[str] = set()
-    for name in _needed(model, obs.quantity, obs.given):
+    for name in needed(model, [obs.quantity], given=obs.given):
         node = nodes[name]
         if name in obs.given:
             env[name] = obs.given[name]

@@ -94,11 +94,7 @@ def check_outputs(model: Model, outputs: str | Iterable[str]) -> tuple[str, ...]
     >>> check_outputs(benchmark_model(), "fleet")
     ('fleet',)
     """
-    names = names_of(outputs, "outputs")
-    for name in names:
-        if name not in model:
-            raise ValueError(model.unknown_message(name, "quantity (output)"))
-    return names
+    return model.check_names(names_of(outputs, "outputs"), "quantity (output)")
 
 
 def check_inputs(model: Model, inputs: str | Iterable[str] | None) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,8 +15,11 @@ if TYPE_CHECKING:
 __all__ = ["evaluate_chunk", "needed"]
 
 
-def needed(model: Model, keep: Sequence[str]) -> list[str]:
-    """The quantities (in evaluation order) that must be computed to obtain ``keep``."""
+def needed(model: Model, keep: Sequence[str], *, given: Collection[str] = ()) -> list[str]:
+    """The quantities (in evaluation order) that must be computed to obtain ``keep``.
+
+    The graph is cut at the ``given`` quantities: they are listed, but not what they depend on.
+    """
     nodes = model.nodes
     wanted: set[str] = set()
     stack = list(keep)
@@ -26,7 +29,7 @@ def needed(model: Model, keep: Sequence[str]) -> list[str]:
             continue
         wanted.add(name)
         node = nodes[name]
-        if not isinstance(node, Assumption):
+        if name not in given and not isinstance(node, Assumption):
             stack.extend(node.inputs)
     return [n for n in nodes if n in wanted]
 

@@ -72,22 +72,11 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     fig = _figure(7.0, 1.2 + 0.38 * len(names))
     ax = fig.add_subplot()
     y = np.arange(len(names))[::-1]  # widest swing on top
-    ax.barh(
-        y,
-        at_low - base,
-        left=base,
-        color=_LOW_COLOR,
-        height=0.6,
-        label=f"input at q={ds.attrs.get('quantile_low', 0.05):g}",
-    )
-    ax.barh(
-        y,
-        at_high - base,
-        left=base,
-        color=_HIGH_COLOR,
-        height=0.6,
-        label=f"input at q={ds.attrs.get('quantile_high', 0.95):g}",
-    )
+    for at, color, q in (
+        (at_low, _LOW_COLOR, ds.attrs.get("quantile_low", 0.05)),
+        (at_high, _HIGH_COLOR, ds.attrs.get("quantile_high", 0.95)),
+    ):
+        ax.barh(y, at - base, left=base, color=color, height=0.6, label=f"input at q={q:g}")
     ax.axvline(base, color="black", linewidth=0.8)
     ax.set_yticks(y, names)
     for yi, lo, hi in zip(y, ds["low"].values, ds["high"].values, strict=True):
