@@ -425,7 +425,7 @@ BAD = [
     (lambda: lognormal("10", 60), TypeError, r"lognormal: lo must be a real number, got str"),
     (lambda: uniform(0, 1, prob="0.5"), TypeError, r"uniform: prob must be a real number"),
     (
-        lambda: lognormal(quantiles=[(0.1, 10), (0.9, 60)]),
+        lambda: lognormal(quantiles=[0.1, 10, 0.9, 60]),
         TypeError,
         r"lognormal: quantiles must be a mapping",
     ),
@@ -591,3 +591,10 @@ def test_sample_accepts_seed_forms_and_never_uses_global_state():
         d.sample()
     with pytest.raises(ValueError, match="either rng or seed"):
         d.sample(np.random.default_rng(1), 3, seed=2)
+
+
+def test_quantiles_as_pairs_equal_the_mapping_form():
+    from flopcast.constructors import lognormal, normal
+
+    assert lognormal(quantiles=[(0.1, 10), (0.9, 60)]) == lognormal(quantiles={0.1: 10, 0.9: 60})
+    assert normal(quantiles=((0.25, -1.0), (0.75, 1.0))) == normal(quantiles={0.25: -1.0, 0.75: 1.0})

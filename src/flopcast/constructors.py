@@ -72,7 +72,9 @@ def _pick_form(owner: str, given: dict[str, Any], forms: dict[str, tuple[str, ..
 
 
 def _quantile_pair(owner: str, quantiles: Any, *, positive: bool = False) -> tuple[float, float, float, float]:
-    """Validate ``{q1: x1, q2: x2}``; return ``(q1, x1, q2, x2)`` with ``q1 < q2``, ``x1 < x2``."""
+    """Validate ``{q1: x1, q2: x2}`` (or ``[(q1, x1), (q2, x2)]``); return ``(q1, x1, q2, x2)``, ``q1 < q2``."""
+    if isinstance(quantiles, list | tuple) and all(isinstance(p, list | tuple) and len(p) == 2 for p in quantiles):
+        quantiles = dict(quantiles)
     if not isinstance(quantiles, Mapping):
         raise TypeError(
             f"{owner}: quantiles must be a mapping {{probability: value}} with two entries, "
