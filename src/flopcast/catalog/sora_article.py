@@ -420,12 +420,28 @@ def article(case: str = "low") -> Model:
     """
     if case not in ("low", "high"):
         raise ValueError(f"article(): case must be 'low' or 'high', got {case!r}")
-    return build_scaled(
+    m = build_scaled(
         f"sora-article-{case}",
         f"Sora compute as the Factorial Funds article computes it ({case} dataset multiplier)",
         _article_specs(case),
         ai_minutes_from_shares=False,
     )
+    # The article's breakeven divides by its rounded per-minute figure, not by the unrounded 7.0821e17:
+    # 1.08e25 / 708e15 = 15.25M, which it states as 15.3M (the unrounded division gives 15.2497M -> 15.2M).
+    # Article mode follows the article's arithmetic; the audit shows the unrounded value beside it.
+    m.assume(
+        "sora_video_flop_stated",
+        708e15,
+        unit="FLOP/video_minute",
+        source=f"{ARTICLE}: '708e15 FLOP' per minute of video (7.0821e17 rounded)",
+        note="the rounded figure the article divides by for its breakeven",
+    )
+    return m.replace(breakeven_minutes=_breakeven_at_stated_video_flop)
+
+
+def _breakeven_at_stated_video_flop(sora_train_flop: Q, sora_video_flop_stated: Q) -> Q:
+    """The article's breakeven: its training compute over its rounded FLOP per minute of video."""
+    return sora_train_flop / sora_video_flop_stated
 
 
 def article_specs(case: str = "low") -> dict[str, Spec]:
