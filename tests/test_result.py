@@ -75,6 +75,7 @@ def test_datatree_layout(lognormal_result):
     assert prior["x"].shape == (1, 400_000)
     assert prior["x"].attrs["unit"] == "FLOP" and prior["x"].attrs["source"] == "analytic"
     assert prior["double"].attrs["kind"] == "derived"
+    assert prior["double"].attrs["source"] == "computed by double(x)"
     assert tree.attrs["model"] == "ln" and tree.attrs["n"] == 400_000
     np.testing.assert_array_equal(prior["double"].values[0], lognormal_result["double"])
 

@@ -31,6 +31,7 @@ from flopcast.distributions import (
     as_distribution,
 )
 from flopcast.validate import (
+    ParameterTypeError,
     check_ordered,
     check_positive,
     check_probability,
@@ -76,7 +77,7 @@ def _quantile_pair(owner: str, quantiles: Any, *, positive: bool = False) -> tup
     if isinstance(quantiles, list | tuple) and all(isinstance(p, list | tuple) and len(p) == 2 for p in quantiles):
         quantiles = dict(quantiles)
     if not isinstance(quantiles, Mapping):
-        raise TypeError(
+        raise ParameterTypeError(
             f"{owner}: quantiles must be a mapping {{probability: value}} with two entries, "
             f"got {describe_value(quantiles)}"
         )
@@ -538,7 +539,9 @@ def mixture(components: Sequence[Any], weights: Sequence[float] | None = None) -
     (5.0, 5.0)
     """
     if isinstance(components, Distribution) or not isinstance(components, Sequence) or isinstance(components, str):
-        raise TypeError(f"mixture: components must be a sequence of distributions, got {describe_value(components)}")
+        raise ParameterTypeError(
+            f"mixture: components must be a sequence of distributions, got {describe_value(components)}"
+        )
     comps = tuple(as_distribution(c, f"mixture: components[{i}]") for i, c in enumerate(components))
     if weights is None:
         weights = tuple(1.0 / len(comps) for _ in comps) if comps else ()
@@ -576,7 +579,7 @@ def choice(values_or_mapping: Any, probs: Any = None) -> Choice:
     elif isinstance(values_or_mapping, Sequence | np.ndarray) and not isinstance(values_or_mapping, str):
         values = tuple(values_or_mapping)
     else:
-        raise TypeError(
+        raise ParameterTypeError(
             f"{owner}: values_or_mapping must be a sequence of values or a mapping "
             f"{{label: value}}, got {describe_value(values_or_mapping)}"
         )

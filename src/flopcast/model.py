@@ -159,7 +159,7 @@ class Model:
 
     @overload
     def derive(
-        self, function: None = None, /, *, name: str | None = None, unit: str = "1", note: str = ""
+        self, function: None = None, /, *, name: str | None = None, unit: str = "1", note: str = "", source: str = ""
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
 
     def derive(
@@ -170,11 +170,13 @@ class Model:
         name: str | None = None,
         unit: str = "1",
         note: str = "",
+        source: str = "",
     ) -> Any:
         """Add a derived quantity; use as a decorator, ``@model.derive(unit="FLOP")``.
 
         The function's name is the quantity's name (or ``name=``), its parameter names are its inputs.
-        The function is returned unchanged.
+        The function is returned unchanged. ``source`` cites where the formula comes from (default: the
+        formula itself, recorded as the function's inputs).
 
         Examples
         --------
@@ -192,7 +194,7 @@ class Model:
             node_name = name if name is not None else getattr(fn, "__name__", None)
             if node_name is None:
                 raise TypeError(f"derived function {fn!r} has no __name__; pass name=")
-            self._add(Derived(node_name, fn, unit=unit, note=note))
+            self._add(Derived(node_name, fn, unit=unit, note=note, source=source))
             return fn
 
         if function is not None:

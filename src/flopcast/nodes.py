@@ -100,6 +100,7 @@ class Derived:
     function: Callable[..., Any]
     unit: str = "1"
     note: str = ""
+    source: str = ""
     inputs: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -108,6 +109,7 @@ class Derived:
             raise TypeError(f"derived {self.name!r}: function must be callable, got {type(self.function).__name__}")
         _check_text(self.unit, f"derived {self.name!r}: unit")
         _check_text(self.note, f"derived {self.name!r}: note")
+        _check_text(self.source, f"derived {self.name!r}: source")
         object.__setattr__(self, "inputs", _inputs_of(self.function, self.name))
 
     def __call__(self, *args: Any) -> Any:

@@ -281,7 +281,7 @@ class StreamedResult:
         if kind == "eti":
             lo, hi = summary.quantiles(np.array([(1 - self.prob) / 2, (1 + self.prob) / 2]))
         elif kind == "hdi":
-            lo, hi = summary.quantiles(np.array(summary.hdi_levels))
+            lo, hi = summary.hdi
         else:
             raise ValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
         return float(lo), float(hi)
@@ -296,15 +296,16 @@ class StreamedResult:
         rows = []
         for name in names:
             s = self._get(name)
-            levels = np.array([0.5, (1 - prob) / 2, (1 + prob) / 2, *s.hdi_levels])
+            levels = np.array([0.5, (1 - prob) / 2, (1 + prob) / 2])
             values = s.quantiles(levels)
+            mcse = s.mcse(np.array([*levels, *s.hdi_levels]))
             rows.append((self.model[name].unit, point[name], s.moments.mean, s.moments.sd, *map(float, values),
-                         *map(float, s.mcse(levels))))  # fmt: skip
+                         *s.hdi, *map(float, mcse)))  # fmt: skip
         return summary_frame(names, rows, prob)
 
 
 def variable_attrs(model: Model, name: str) -> dict[str, str]:
-    """Attributes stored with a quantity's draws: unit, kind, source or inputs."""
+    """Attributes stored with a quantity's draws: unit, kind and source (for a derived one, its formula's inputs)."""
     node = model[name]
     if isinstance(node, Assumption):
         return {
@@ -314,12 +315,9 @@ def variable_attrs(model: Model, name: str) -> dict[str, str]:
             "source": node.source,
             "note": node.note,
         }
-    return {
-        "unit": node.unit,
-        "kind": "derived",
-        "inputs": ", ".join(node.inputs),
-        "note": node.note,
-    }
+    inputs = ", ".join(node.inputs)
+    source = node.source or f"computed by {getattr(node.function, '__name__', node.name)}({inputs})"
+    return {"unit": node.unit, "kind": "derived", "source": source, "inputs": inputs, "note": node.note}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,11 @@ The wanted order statistics are then read exactly from the kept values, so strea
 quantiles of the kept draws (numpy's linear interpolation), with no approximation. If a bracket missed (the
 count below it says so), the run is repeated for that quantity with wider brackets: chunks regenerate from their
 seeds, so nothing is lost but time. Values kept in brackets number about ``10 n sqrt(q (1 - q) / m)`` per level.
-The highest-density interval is the pair of exact quantiles at the levels of the pilot's HDI.
+
+The highest-density interval is exact too: the pilot locates the narrowest interval's lower end to within half a
+percent of the draws; every value of that window of ranks and of the window ``k = floor(prob n)`` ranks above it
+is kept, and the narrowest ``x[i + k] - x[i]`` is searched among them (ArviZ's definition). If it falls on the edge
+of the window, the window is widened and the quantity streamed again.
 """
 
 from __future__ import annotations
@@ -25,7 +29,19 @@ import numpy as np
 
 from flopcast import stats
 
-__all__ = ["Brackets", "ChunkStats", "Moments", "PILOT_SIZE", "StreamSummary", "brackets_from_pilot", "finish"]
+__all__ = [
+    "PILOT_SIZE",
+    "Brackets",
+    "ChunkStats",
+    "Moments",
+    "OrderStatistics",
+    "StreamSummary",
+    "brackets_from_pilot",
+    "exact_hdi",
+    "finish",
+    "hdi_window",
+    "summarize",
+]
 
 PILOT_SIZE = 2**20
 _WIDTH = 5.0  # pilot standard errors on each side of a bracket
@@ -70,32 +86,27 @@ class Moments:
 
 @dataclass(frozen=True)
 class Brackets:
-    """For one quantity: the ranks wanted and disjoint value intervals, one of which holds each rank.
+    """For one quantity: disjoint, sorted value intervals believed to hold every order statistic the summary needs.
 
-    Nearby ranks (a quantile's two order statistics and those of its Monte Carlo error) have overlapping brackets;
-    merging them means every kept value is kept once.
+    Nearby order statistics (a quantile's two neighbours and those of its Monte Carlo error) have overlapping
+    brackets; merging them means every kept value is kept once.
     """
 
-    ranks: np.ndarray  # int, order statistics (0-based) of the full run
-    lower: np.ndarray  # per interval, sorted
+    lower: np.ndarray
     upper: np.ndarray
-    interval: np.ndarray  # per rank, the index of the interval that should hold it
 
     @classmethod
-    def merged(cls, ranks: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Brackets:
-        """Merge per-rank brackets into disjoint intervals."""
-        order = np.argsort(lower, kind="stable")
+    def merged(cls, lower: np.ndarray, upper: np.ndarray) -> Brackets:
+        """Merge possibly overlapping intervals ``[lower[i], upper[i]]`` into disjoint sorted ones."""
         lows: list[float] = []
         highs: list[float] = []
-        which = np.empty(ranks.size, dtype=np.int64)
-        for j in order:
+        for j in np.argsort(lower, kind="stable"):
             if lows and lower[j] <= highs[-1]:
                 highs[-1] = max(highs[-1], float(upper[j]))
             else:
                 lows.append(float(lower[j]))
                 highs.append(float(upper[j]))
-            which[j] = len(lows) - 1
-        return cls(ranks, np.array(lows), np.array(highs), which)
+        return cls(np.array(lows), np.array(highs))
 
 
 @dataclass
@@ -120,16 +131,90 @@ def _ranks_needed(n: int, levels: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate([lo, hi, *stats.mcse_ranks(n, levels, _MCSE_Z)]).astype(np.int64))
 
 
-def brackets_from_pilot(pilot: np.ndarray, n: int, levels: np.ndarray, widen: float = 1.0) -> Brackets:
-    """Brackets for every order statistic the summary at ``levels`` needs, from a pilot sample of the run."""
+def brackets_from_pilot(
+    pilot: np.ndarray, n: int, levels: np.ndarray, widen: float = 1.0, windows: tuple[tuple[float, float], ...] = ()
+) -> Brackets:
+    """Brackets for the order statistics of the summary at ``levels``, and for whole ranges of levels (``windows``).
+
+    Each bracket runs from the pilot's quantile five pilot standard errors below the wanted level to five above,
+    so that it holds the order statistic of all ``n`` draws with overwhelming probability.
+    """
     ranks = _ranks_needed(n, levels)
-    m = pilot.size
     q = ranks / max(n - 1, 1)
-    half = widen * (_WIDTH * np.sqrt(q * (1 - q) / m) + 2.0 / m)
-    lo_q, hi_q = q - half, q + half
+    lo_q, hi_q = q, q
+    if windows:
+        lo_q = np.concatenate([q, [w[0] for w in windows]])
+        hi_q = np.concatenate([q, [w[1] for w in windows]])
+    m = pilot.size
+
+    def margin(p: np.ndarray) -> np.ndarray:
+        return widen * (_WIDTH * np.sqrt(np.clip(p * (1 - p), 0, None) / m) + 2.0 / m)
+
+    lo_q, hi_q = lo_q - margin(lo_q), hi_q + margin(hi_q)
     lower = np.where(lo_q <= 0, -np.inf, stats.quantiles(pilot, np.clip(lo_q, 0, 1)))
     upper = np.where(hi_q >= 1, np.inf, stats.quantiles(pilot, np.clip(hi_q, 0, 1)))
-    return Brackets.merged(ranks, lower, upper)
+    return Brackets.merged(lower, upper)
+
+
+@dataclass(frozen=True)
+class OrderStatistics:
+    """The order statistics of a run known exactly: sorted runs of values, each with the rank of its first value."""
+
+    starts: tuple[int, ...]
+    runs: tuple[np.ndarray, ...]
+
+    def span(self, first: int, last: int) -> np.ndarray | None:
+        """The values of ranks ``first`` to ``last`` (inclusive), or None when they are not all known."""
+        for start, run in zip(self.starts, self.runs, strict=True):
+            if start <= first and last < start + run.size:
+                return run[first - start : last - start + 1]
+        return None
+
+    def get(self, rank: int) -> float | None:
+        """The value of one rank, or None when it is not known."""
+        values = self.span(rank, rank)
+        return None if values is None else float(values[0])
+
+
+def finish(parts: list[ChunkStats], brackets: Brackets) -> OrderStatistics:
+    """Merge the chunk reductions of one quantity into the order statistics its brackets hold."""
+    below = np.zeros(brackets.lower.size, dtype=np.int64)
+    inside: list[list[np.ndarray]] = [[] for _ in brackets.lower]
+    for part in parts:
+        below += part.below
+        for j, values in enumerate(part.inside):
+            inside[j].append(values)
+    runs = tuple(np.sort(np.concatenate(chunks)) if chunks else np.empty(0) for chunks in inside)
+    return OrderStatistics(tuple(int(b) for b in below), runs)
+
+
+def hdi_window(pilot: np.ndarray, n: int, prob: float, widen: float = 1.0) -> tuple[int, int, int]:
+    """Ranks ``[first, last]`` among which the HDI's lower end should lie, from the pilot; and ``k``.
+
+    The HDI of ``n`` sorted draws is ``(x[i], x[i + k])`` with ``k = floor(prob n)`` and ``i`` the narrowest
+    (ArviZ's definition); the pilot's ``i`` scaled to ``n``, plus or minus half a percent of the draws, is the
+    window searched exactly.
+    """
+    k = min(int(np.floor(prob * n)), n - 1)
+    x = np.sort(pilot)
+    kp = min(int(np.floor(prob * x.size)), x.size - 1)
+    level = float(np.argmin(x[kp:] - x[: x.size - kp])) / x.size
+    delta = widen * 0.005
+    first = max(0, int(np.floor((level - delta) * n)))
+    last = min(n - 1 - k, int(np.ceil((level + delta) * n)))
+    return first, max(first, last), k
+
+
+def exact_hdi(order: OrderStatistics, n: int, window: tuple[int, int, int]) -> tuple[float, float, int] | None:
+    """The HDI ``(x[i], x[i + k], i)`` searched over the window; None if the window is not known or too narrow."""
+    first, last, k = window
+    lows, highs = order.span(first, last), order.span(first + k, last + k)
+    if lows is None or highs is None:
+        return None
+    i = int(np.argmin(highs - lows))
+    if (i == 0 and first > 0) or (i == lows.size - 1 and last < n - 1 - k):
+        return None  # the narrowest interval may lie outside the window
+    return float(lows[i]), float(highs[i]), first + i
 
 
 @dataclass(frozen=True)
@@ -139,6 +224,7 @@ class StreamSummary:
     n: int
     moments: Moments
     order_stats: dict[int, float]
+    hdi: tuple[float, float]
     hdi_levels: tuple[float, float]
 
     def quantiles(self, levels: np.ndarray) -> np.ndarray:
@@ -161,19 +247,19 @@ class StreamSummary:
         )
 
 
-def finish(n: int, pilot_moments: Moments, parts: list[ChunkStats], brackets: Brackets) -> dict[int, float] | None:
-    """Merge chunk reductions (already in chunk order) into exact order statistics; None if a bracket missed."""
-    below = np.zeros(brackets.lower.size, dtype=np.int64)
-    inside: list[list[np.ndarray]] = [[] for _ in brackets.lower]
-    for part in parts:
-        below += part.below
-        for j, values in enumerate(part.inside):
-            inside[j].append(values)
-    pooled = [np.sort(np.concatenate(chunks)) if chunks else np.empty(0) for chunks in inside]
-    order: dict[int, float] = {}
-    for rank, j in zip(brackets.ranks, brackets.interval, strict=True):
-        k = int(rank) - int(below[j])
-        if not 0 <= k < pooled[j].size:
+def summarize(
+    n: int, moments: Moments, order: OrderStatistics, levels: np.ndarray, prob: float, window: tuple[int, int, int]
+) -> StreamSummary | None:
+    """The summary of one quantity from its exactly known order statistics; None if any bracket missed."""
+    hdi = exact_hdi(order, n, window)
+    if hdi is None:
+        return None
+    low, high, first = hdi
+    hdi_levels = (first / n, min(first / n + prob, 1.0))
+    values: dict[int, float] = {}
+    for rank in np.concatenate([_ranks_needed(n, levels), *stats.mcse_ranks(n, np.array(hdi_levels), _MCSE_Z)]):
+        value = order.get(int(rank))
+        if value is None:
             return None
-        order[int(rank)] = float(pooled[j][k])
-    return order
+        values[int(rank)] = value
+    return StreamSummary(n, moments, values, (low, high), hdi_levels)

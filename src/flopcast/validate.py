@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "ParameterTypeError",
     "Constraint",
     "check_extended_real",
     "check_finite_array",
@@ -43,6 +44,19 @@ __all__ = [
 
 #: Tolerance on the sum of weights and probabilities.
 WEIGHT_SUM_TOL = 1e-9
+
+
+class ParameterTypeError(TypeError, ValueError):
+    """A parameter of the wrong type: a TypeError by Python's convention, and a ValueError (a bad parameter).
+
+    Catch it as either; flopcast raises it for every argument that is not of the type a distribution, a
+    constructor or a validator expects.
+
+    Examples
+    --------
+    >>> issubclass(ParameterTypeError, TypeError) and issubclass(ParameterTypeError, ValueError)
+    True
+    """
 
 
 class Constraint(Protocol):
@@ -144,7 +158,7 @@ def check_extended_real(value: Any, name: str, owner: str | None = None) -> floa
     inf
     """
     if not is_real_number(value):
-        raise TypeError(f"{_label(name, owner)} must be a real number, got {describe_value(value)}")
+        raise ParameterTypeError(f"{_label(name, owner)} must be a real number, got {describe_value(value)}")
     out = float(value)
     if math.isnan(out):
         raise ValueError(f"{_label(name, owner)} must be a real number, got nan")
@@ -184,7 +198,7 @@ def check_real(value: Any, name: str, owner: str | None = None) -> float:
     ValueError: Normal: mu must be a finite real number, got nan
     """
     if not is_real_number(value):
-        raise TypeError(f"{_label(name, owner)} must be a real number, got {describe_value(value)}")
+        raise ParameterTypeError(f"{_label(name, owner)} must be a real number, got {describe_value(value)}")
     out = float(value)
     if not math.isfinite(out):
         raise ValueError(f"{_label(name, owner)} must be a finite real number, got {out!r}")
@@ -384,7 +398,7 @@ def check_int(
     elif is_real_number(value):
         raise ValueError(f"{label} must be an integer, got {describe_value(value)}")
     else:
-        raise TypeError(f"{label} must be an integer, got {describe_value(value)}")
+        raise ParameterTypeError(f"{label} must be an integer, got {describe_value(value)}")
     if minimum is not None and out < minimum:
         raise ValueError(f"{label} must be an integer >= {minimum}, got {out}")
     if maximum is not None and out > maximum:
@@ -434,7 +448,7 @@ def check_ordered(
 
 def _as_sequence(values: Any, name: str, owner: str | None) -> Sequence[Any]:
     if isinstance(values, str | bytes | Mapping) or not isinstance(values, Sequence | np.ndarray | Iterable):
-        raise TypeError(f"{_label(name, owner)} must be a sequence of numbers, got {describe_value(values)}")
+        raise ParameterTypeError(f"{_label(name, owner)} must be a sequence of numbers, got {describe_value(values)}")
     seq = list(values)
     if not seq:
         raise ValueError(f"{_label(name, owner)} must not be empty, got {values!r}")
@@ -526,7 +540,7 @@ def check_finite_array(values: Any, name: str, owner: str | None = None) -> NDAr
     """
     arr = np.asarray(values)
     if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
-        raise TypeError(f"{_label(name, owner)} must be an array of real numbers, got dtype {arr.dtype}")
+        raise ParameterTypeError(f"{_label(name, owner)} must be an array of real numbers, got dtype {arr.dtype}")
     out = arr.astype(np.float64, copy=False)
     bad = ~np.isfinite(out)
     if bad.any():
@@ -590,7 +604,7 @@ def check_rng(rng: Any, name: str = "rng", owner: str | None = None) -> np.rando
     TypeError: rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(seed)), got int 3
     """
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(
+        raise ParameterTypeError(
             f"{_label(name, owner)} must be a numpy.random.Generator "
             f"(e.g. numpy.random.default_rng(seed)), got {type(rng).__name__} {rng!r}"
         )

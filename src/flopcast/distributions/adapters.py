@@ -12,6 +12,7 @@ from flopcast.distributions.base import Array, Distribution, _fmt, _set
 from flopcast.distributions.families import Point
 from flopcast.validate import (
     Constraint,
+    ParameterTypeError,
     check_real,
     describe_value,
     is_real_number,
@@ -20,7 +21,7 @@ from flopcast.validate import (
 
 def _check_frozen(value: Any, name: str, owner: str | None = None) -> Any:
     if not _is_scipy_frozen(value):
-        raise TypeError(
+        raise ParameterTypeError(
             f"{owner}: {name} must be a frozen scipy.stats distribution "
             f"(e.g. scipy.stats.gamma(2.0)), got {describe_value(value)}"
         )
@@ -139,7 +140,7 @@ def as_distribution(x: object, name: str | None = None) -> Distribution:
     if is_real_number(x):
         return Point(check_real(x, name or "value", "Point"))
     prefix = f"{name}: " if name else ""
-    raise TypeError(
+    raise ParameterTypeError(
         f"{prefix}expected a number, a flopcast Distribution or a frozen scipy.stats "
         f"distribution, got {describe_value(x)}"
     )

@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from flopcast.validate import (
     Constraint,
+    ParameterTypeError,
     check_extended_real,
     check_int,
     check_probability,
@@ -225,13 +226,13 @@ class Distribution(abc.ABC):
 # -- constraints that need more than a number -----------------------------------------------------
 def _check_distribution(value: Any, name: str, owner: str | None = None) -> Distribution:
     if not isinstance(value, Distribution):
-        raise TypeError(f"{owner}: {name} must be a Distribution, got {describe_value(value)}")
+        raise ParameterTypeError(f"{owner}: {name} must be a Distribution, got {describe_value(value)}")
     return value
 
 
 def _check_components(value: Any, name: str, owner: str | None = None) -> tuple[Distribution, ...]:
     if isinstance(value, Distribution) or not isinstance(value, tuple | list):
-        raise TypeError(f"{owner}: {name} must be a tuple of Distributions, got {describe_value(value)}")
+        raise ParameterTypeError(f"{owner}: {name} must be a tuple of Distributions, got {describe_value(value)}")
     if not value:
         raise ValueError(f"{owner}: {name} must not be empty")
     return tuple(_check_distribution(c, f"{name}[{i}]", owner) for i, c in enumerate(value))
@@ -249,10 +250,10 @@ def _check_labels(value: Any, name: str, owner: str | None = None) -> tuple[str,
     if value is None:
         return None
     if isinstance(value, str) or not isinstance(value, tuple | list):
-        raise TypeError(f"{owner}: {name} must be a tuple of strings or None, got {describe_value(value)}")
+        raise ParameterTypeError(f"{owner}: {name} must be a tuple of strings or None, got {describe_value(value)}")
     for i, label in enumerate(value):
         if not isinstance(label, str):
-            raise TypeError(f"{owner}: {name}[{i}] must be a str, got {describe_value(label)}")
+            raise ParameterTypeError(f"{owner}: {name}[{i}] must be a str, got {describe_value(label)}")
     if len(set(value)) != len(value):
         raise ValueError(f"{owner}: {name} must be unique, got {tuple(value)!r}")
     return tuple(value)

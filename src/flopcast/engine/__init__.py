@@ -100,14 +100,18 @@ def run(
 
 def collect_draws(
     model: Model, plan: Plan, names: tuple[str, ...], bounds: list[tuple[int, int]], runner: Any,
-    progress: bool | None,
+    progress: bool | None, bar: Progress | None = None,
 ) -> dict[str, np.ndarray]:  # fmt: skip
-    """Run the chunks of ``bounds`` and gather the draws of ``names`` into read-only arrays."""
+    """Run the chunks of ``bounds`` and gather the draws of ``names`` into read-only arrays.
+
+    ``bar`` is a progress bar to advance (and leave open) when this is part of a longer run.
+    """
     total = sum(stop - start for start, stop in bounds)
     offset = bounds[0][0] if bounds else 0
     arrays: dict[str, np.ndarray] = {}
     constants: dict[str, float] = {}
-    bar = Progress(total, progress)
+    own_bar = bar is None
+    bar = Progress(total, progress) if bar is None else bar
 
     def consume(start: int, stop: int, values: dict[str, np.ndarray | float]) -> None:
         for name, value in values.items():
@@ -122,7 +126,8 @@ def collect_draws(
     try:
         runner.map(keep_task, (model, plan, names), bounds, consume)
     finally:
-        bar.close()
+        if own_bar:
+            bar.close()
     draws: dict[str, np.ndarray] = {}
     for name in names:
         draws[name] = arrays[name] if name in arrays else np.broadcast_to(np.float64(constants[name]), (total,))

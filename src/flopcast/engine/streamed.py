@@ -7,10 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopcast import stats
 from flopcast.engine.progress import Progress
 from flopcast.engine.tasks import stream_task
-from flopcast.streaming import PILOT_SIZE, ChunkStats, Moments, StreamSummary, brackets_from_pilot, finish
+from flopcast.streaming import (
+    PILOT_SIZE,
+    ChunkStats,
+    Moments,
+    StreamSummary,
+    brackets_from_pilot,
+    finish,
+    hdi_window,
+    summarize,
+)
 from flopcast.validate import check_probability
 
 if TYPE_CHECKING:
@@ -42,53 +50,61 @@ def run_streamed(
     model: Model, plan: Plan, names: tuple[str, ...], chunk: int, runner: Any, prob: float,
     levels: Iterable[float], progress: bool | None,
 ) -> StreamedResult:  # fmt: skip
-    """Run ``plan`` keeping no draws; return exact moments and quantiles of ``names``."""
+    """Run ``plan`` keeping no draws; return exact moments, quantiles and HDIs of ``names``."""
     from flopcast.engine import chunk_bounds, collect_draws
     from flopcast.result import StreamedResult
 
     prob = check_probability(prob, "prob")
     n = plan.n
     m = min(n, PILOT_SIZE)
-    pilot = collect_draws(model, plan, names, chunk_bounds(m, chunk), runner, progress=False)
-    wanted = _levels(prob, levels)
-    summaries: dict[str, StreamSummary] = {}
-    rest = [(s, min(s + chunk, n)) for s in range(m, n, chunk)]
-    todo = list(names)
-    widen = 1.0
-    for _attempt in range(_MAX_RETRIES):
-        hdi_levels = {}
-        brackets = {}
-        for name in todo:
-            x = np.asarray(pilot[name])
-            lo, hi = stats.hdi(x, prob)
-            q_lo = float(np.count_nonzero(x < lo)) / m
-            hdi_levels[name] = (q_lo, min(q_lo + prob, 1.0))
-            brackets[name] = brackets_from_pilot(x, n, np.unique(np.concatenate([wanted, hdi_levels[name]])), widen)
-        parts: dict[int, dict[str, ChunkStats]] = {}
-        bar = Progress(n - m, progress, label="streaming")
-        consume = _collector(parts, bar)
+    bar = Progress(n, progress, label="streaming")
+    try:
+        pilot = collect_draws(model, plan, names, chunk_bounds(m, chunk), runner, progress, bar=bar)
+        wanted = _levels(prob, levels)
+        summaries: dict[str, StreamSummary] = {}
+        rest = [(s, min(s + chunk, n)) for s in range(m, n, chunk)]
+        todo = list(names)
+        widen = 1.0
+        for _attempt in range(_MAX_RETRIES):
+            windows = {name: hdi_window(np.asarray(pilot[name]), n, prob, widen) for name in todo}
+            brackets = {
+                name: brackets_from_pilot(
+                    np.asarray(pilot[name]), n, wanted, widen,
+                    windows=(_levels_of(windows[name], n, 0), _levels_of(windows[name], n, windows[name][2])),
+                )
+                for name in todo
+            }  # fmt: skip
+            parts: dict[int, dict[str, ChunkStats]] = {}
 
-        try:
             if rest:
-                runner.map(stream_task, (model, plan, tuple(todo), brackets), rest, consume)
-        finally:
+                runner.map(stream_task, (model, plan, tuple(todo), brackets), rest, _collector(parts, bar))
+            missed = []
+            for name in todo:
+                x = np.asarray(pilot[name])
+                # Chunk results are merged in chunk order, so the sums do not depend on who computed them.
+                ordered = [ChunkStats.of(x, brackets[name])] + [parts[s][name] for s in sorted(parts)]
+                moments = Moments()
+                for part in ordered:
+                    moments = moments.merge(part.moments)
+                summary = summarize(n, moments, finish(ordered, brackets[name]), wanted, prob, windows[name])
+                if summary is None:
+                    missed.append(name)
+                else:
+                    summaries[name] = summary
+            if not missed:
+                break
+            # A bracket or the HDI window missed (rare): stream those quantities again with wider brackets.
+            todo, widen = missed, widen * 4
             bar.close()
-        missed = []
-        for name in todo:
-            x = np.asarray(pilot[name])
-            # Chunk results are merged in chunk order, so the sums do not depend on who computed them.
-            ordered = [ChunkStats.of(x, brackets[name])] + [parts[s][name] for s in sorted(parts)]
-            moments = Moments()
-            for part in ordered:
-                moments = moments.merge(part.moments)
-            order = finish(n, moments, ordered, brackets[name])
-            if order is None:
-                missed.append(name)
-                continue
-            summaries[name] = StreamSummary(n, moments, order, hdi_levels[name])
-        if not missed:
-            break
-        todo, widen = missed, widen * 4
-    else:
-        raise RuntimeError(f"streamed quantiles of {todo} did not converge; run with keep=[...] instead")
+            bar = Progress(n - m, progress, label="streaming again")
+        else:
+            raise RuntimeError(f"streamed summaries of {todo} did not converge; run with keep=[...] instead")
+    finally:
+        bar.close()
     return StreamedResult(model, {name: summaries[name] for name in names}, plan=plan, engine=runner.name, prob=prob)
+
+
+def _levels_of(window: tuple[int, int, int], n: int, offset: int) -> tuple[float, float]:
+    """The window of ranks ``[first, last]`` shifted by ``offset``, as a range of quantile levels."""
+    first, last, _ = window
+    return (first + offset) / max(n - 1, 1), (last + offset) / max(n - 1, 1)
