@@ -200,3 +200,15 @@ def test_file_errors_are_one_line(tmp_path: Path, user_model: Path):
 
 def test_article_model_has_nothing_to_rank():
     assert_user_error(run("sensitivity", "article"), "no uncertain")
+
+
+def test_output_that_cannot_be_written_is_a_user_error(tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert_user_error(run("report", "--n", "1000", "--out", str(blocker)), "cannot write the output", "--out")
+    assert_user_error(run("report", "--n", str(10**12), "--out", str(tmp_path / "r")), "lower --n")
+
+
+def test_help_descriptions_print_percent_signs_once():
+    proc = run("describe", "--help")
+    assert "90% interval" in proc.stdout and "%%" not in proc.stdout

@@ -79,7 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_: str, example: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_, epilog=f"example:\n  {example}", formatter_class=fmt)
+        # argparse %-formats help strings but prints descriptions as they are.
+        description = help_.replace("%%", "%")
+        p = sub.add_parser(
+            name, help=help_, description=description, epilog=f"example:\n  {example}", formatter_class=fmt
+        )
         return p
 
     def add_json(p: argparse.ArgumentParser) -> None:
@@ -397,6 +401,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"flopcast: error: {message}", file=sys.stderr)
+        return USAGE_ERROR
+    except OSError as exc:  # the output folder cannot be created or written (a file is in the way, no permission)
+        if debug:
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        print(
+            f"flopcast: error: cannot write the output{where} ({exc.strerror or exc}); choose another --out",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    except MemoryError:
+        if debug:
+            raise
+        print(
+            "flopcast: error: not enough memory to keep that many draws; lower --n (the report keeps every draw)",
+            file=sys.stderr,
+        )
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("flopcast: interrupted", file=sys.stderr)
