@@ -158,20 +158,36 @@ def test_calibrate_rejects_bad_arguments():
         calibrate(m, [observe("factor", 3.0)], n=100, seed=0)
 
 
-def test_nuts_refuses_discrete_choice_with_a_clear_message():
+def test_nuts_marginalizes_discrete_choices_and_matches_psis():
     m = fc.Model("choice")
     m.assume("k", fc.choice({"low": 1.0, "high": 3.0}))
-    m.assume("x", fc.LogNormal(0.0, 1.0))
+    m.assume("x", fc.LogNormal(0.0, 0.5))
 
     @m.derive
     def y(k, x):
         return k * x
 
-    with pytest.raises(ValueError, match=r"'k'.*Choice.*method='psis'.*point value"):
-        calibrate(m, [observe("y", 2.0)], method="nuts", n=100, seed=0)
-    # PSIS handles it, and a given value of the choice lets NUTS run on the rest
-    cal = calibrate(m, [observe("y", 2.0, sigma=0.3)], n=20_000, seed=0)
-    assert 0.0 < cal.diagnostics["pareto_k"] < 0.7 or cal.diagnostics["pareto_k"] < 0.7
+    obs = [observe("y", 2.5, sigma=0.3)]
+    nuts = calibrate(m, obs, method="nuts", n=2000, seed=0, chains=2, cores=1)
+    psis = calibrate(m, obs, n=200_000, seed=0)
+    # Exact posterior probability of k = 3: p(y | k) is LogNormal(log k, sqrt(0.5^2 + 0.3^2)) in each branch.
+    s = np.hypot(0.5, 0.3)
+    like = {k: np.exp(-0.5 * ((np.log(2.5) - np.log(k)) / s) ** 2) for k in (1.0, 3.0)}
+    p_high = like[3.0] / (like[1.0] + like[3.0])
+    for cal, draws in ((nuts, 2000), (psis, psis.diagnostics["ess"])):
+        share = float(np.mean(cal.data["posterior"]["k"].values == 3.0))
+        assert share == pytest.approx(p_high, abs=4 * np.sqrt(p_high * (1 - p_high) / draws) + 0.01)
+    assert nuts.diagnostics["divergences"] == 0
+    # Only discrete unknowns: nothing for NUTS to sample, said clearly.
+    only = fc.Model("only-choice")
+    only.assume("k", fc.choice({"low": 1.0, "high": 3.0}))
+
+    @only.derive
+    def z(k):
+        return 2 * k
+
+    with pytest.raises(ValueError, match=r"only on discrete choices.*method='psis'"):
+        calibrate(only, [observe("z", 2.0)], method="nuts", n=100, seed=0)
 
 
 def test_nuts_refuses_scipy_distributions():

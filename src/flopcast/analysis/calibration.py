@@ -32,6 +32,7 @@ import numpy as np
 from flopcast import stats
 from flopcast.analysis.observations import Observation, inputs_of, log_likelihood, noise, observe, predict
 from flopcast.design import seed_sequence
+from flopcast.distributions import Choice
 from flopcast.model import Model
 from flopcast.validate import check_int, check_probability
 
@@ -512,12 +513,22 @@ def _calibrate_nuts(
             model=pm_model,
         )
     sampled = time.perf_counter()
-    post = {name: np.asarray(tree["posterior"][name].values, dtype=float) for name in names}
+    choices = [name for name in names if isinstance(model.assumptions[name].distribution, Choice)]
+    post = {name: np.asarray(tree["posterior"][name].values, dtype=float) for name in names if name not in choices}
     divergences = int(np.asarray(tree["sample_stats"]["diverging"].values).sum())
     r_hat = max(float(array_stats.rhat(v)) for v in post.values())
     ess = min(float(array_stats.ess(v)) for v in post.values())
-    shape = post[names[0]].shape
+    shape = next(iter(post.values())).shape
     n_total = shape[0] * shape[1]
+    if choices:
+        # Choices were summed out of the likelihood; draw them back from their posterior given each draw.
+        from flopcast.analysis.pymc_model import choice_posterior
+
+        rng = np.random.default_rng(nuts_seed.spawn(1)[0])
+        flat = {name: v.reshape(-1) for name, v in post.items()}
+        drawn = choice_posterior(model, observations, choices, flat, rng)
+        post.update({name: v.reshape(shape) for name, v in drawn.items()})
+        post = {name: post[name] for name in names}
 
     prior = model.simulate(max(n_total, MIN_PRIOR_DRAWS_NUTS), seed=sim_seed)
     prior_draws = {k: np.asarray(v) for k, v in prior.draws.items()}
@@ -578,7 +589,8 @@ def calibrate(
         Made with :func:`flopcast.observe`. Each may fix some quantities to the conditions of its measurement
         (``given``), so measurements of different subjects inform the model's shared unknowns.
     method : {"psis", "nuts"}, default "psis"
-        Pareto-smoothed importance sampling of prior draws, or NUTS on a PyMC model built from the graph.
+        Pareto-smoothed importance sampling of prior draws, or NUTS on a PyMC model built from the graph (discrete
+        choices the observations depend on are marginalized, then drawn from their posterior).
     n : int, optional
         PSIS: prior draws reweighted and size of the posterior resample, default 100,000 (with ``prior=``, only
         the resample's size, default that of ``prior``). NUTS: posterior draws over all chains, default 2,000.
