@@ -601,7 +601,7 @@ def check_rng(rng: Any, name: str = "rng", owner: str | None = None) -> np.rando
     >>> check_rng(3)
     Traceback (most recent call last):
     ...
-    TypeError: rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(seed)), got int 3
+    flopcast.validate.ParameterTypeError: rng must be a numpy.random.Generator ... got int 3
     """
     if not isinstance(rng, np.random.Generator):
         raise ParameterTypeError(

@@ -131,7 +131,7 @@ def as_distribution(x: object, name: str | None = None) -> Distribution:
     >>> as_distribution("3", name="gpus")
     Traceback (most recent call last):
     ...
-    TypeError: gpus: expected a number, a flopcast Distribution or ... got str '3'
+    flopcast.validate.ParameterTypeError: gpus: expected a number, a flopcast Distribution or ... got str '3'
     """
     if isinstance(x, Distribution):
         return x
