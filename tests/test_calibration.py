@@ -394,3 +394,14 @@ def test_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_bounds_have_a_keyword_shorthand():
+    assert observe("u", at_most=0.6) == observe("u", 0.6, kind="at_most")
+    assert observe("u", at_least=0.2, sigma=0.1) == observe("u", 0.2, kind="at_least", sigma=0.1)
+    with pytest.raises(ValueError, match="either a value"):
+        observe("u", 0.3, at_most=0.6)
+    with pytest.raises(ValueError, match="either a value"):
+        observe("u", at_most=0.6, at_least=0.1)
+    with pytest.raises(ValueError, match="value is missing"):
+        observe("u")

@@ -99,3 +99,10 @@ def test_figures_save_as_png(tmp_path, result):
     path = tmp_path / "forest.png"
     forest_plot(result).savefig(path, dpi=80)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plots_answer_to_their_short_names():
+    import flopcast.plots as fp
+
+    for short in ("forest", "distribution", "tornado", "sobol", "prior_posterior"):
+        assert getattr(fp, short) is getattr(fp, f"{short}_plot")

@@ -90,10 +90,12 @@ class Observation:
 
 def observe(
     quantity: str,
-    value: float,
+    value: float | None = None,
     *,
     sigma: float | None = None,
     kind: str = "relative",
+    at_most: float | None = None,
+    at_least: float | None = None,
     given: Mapping[str, float] | None = None,
     subject: str = "",
     source: str = "",
@@ -113,6 +115,8 @@ def observe(
     kind : {"relative", "absolute", "at_most", "at_least"}, default "relative"
         Relative (lognormal) error, absolute (normal) error, or a soft upper or lower bound.
         ``"lognormal"`` and ``"normal"`` are accepted as aliases of the first two.
+    at_most, at_least : float, optional
+        Shorthand for a bound: ``observe(q, at_most=x)`` is ``observe(q, x, kind="at_most")``.
     given : mapping of str to float, optional
         Quantities of the model fixed at the known conditions of the measurement (e.g. the parameter count and
         resolution of the model that was timed), so that measurements of different subjects inform the shared
@@ -134,9 +138,20 @@ def observe(
     Wan2.1-T2V-14B: latency_s 1838 (relative, sigma(log) 0.2) given {'params': 14000000000.0}
     >>> observe("utilization", 0.6, kind="at_most").sigma
     0.05
+    >>> observe("utilization", at_most=0.6) == observe("utilization", 0.6, kind="at_most")
+    True
     """
     if not isinstance(quantity, str) or not quantity:
         raise TypeError(f"observe(): quantity must be a non-empty string (a quantity's name), got {quantity!r}")
+    bounds = {k: v for k, v in (("at_most", at_most), ("at_least", at_least)) if v is not None}
+    if bounds:
+        if len(bounds) > 1 or value is not None or kind != "relative":
+            raise ValueError(
+                f"observe({quantity!r}): give either a value (with kind=) or one bound, at_most= or at_least="
+            )
+        ((kind, value),) = bounds.items()
+    if value is None:
+        raise ValueError(f"observe({quantity!r}): the observed value is missing (or give at_most= / at_least=)")
     if not isinstance(kind, str):
         raise TypeError(f"observe(): kind must be a string, one of {KINDS}, got {kind!r}")
     kind = _ALIASES.get(kind, kind)
