@@ -77,7 +77,7 @@ def test_fleet(low: dict[str, float]) -> None:
     assert low["ai_minutes_per_day"] == 10.7e6  # the article's stated sum (used for its GPU counts)
     assert low["ai_minutes_per_day_from_shares"] == pytest.approx(14.95e6)
     assert round(low["steady_fleet_gpus"], -3) == 89_000
-    # "~720,000": the article rounds 89,000 x 8 = 712,000 up; unrounded it is 709,000 (-1.5%)
+    # "~720,000": its own arithmetic gives 10.7M / 120 x 8 = 713,333 (-0.9%); unrounded, 709,170 (-1.5%)
     assert low["peak_fleet_gpus"] == pytest.approx(720_000, rel=0.02)
     assert low["peak_fleet_gpus"] == pytest.approx(low["steady_fleet_gpus"] * 8)
 
@@ -111,3 +111,9 @@ def test_month_is_thirty_days(low: dict[str, float]) -> None:
     # pint's month is 30.44 days; the article's is 30 (4,211 only comes out with 30)
     assert low["days_per_month"] == 30
     assert round(low["sora_train_flop"] / (989.4e12 * 30.44 * 86400)) != 4211
+
+
+def test_article_fleet_divides_by_its_stated_120_minutes_per_day(low: dict[str, float]) -> None:
+    # "10.7M / 120 ~ 89,000": the article divides by its rounded throughput, and so does article mode.
+    assert low["steady_fleet_gpus"] == pytest.approx(10.7e6 / 120, rel=1e-12)
+    assert round(low["video_minutes_per_gpu_day"]) == 121  # what its inputs give, shown beside it

@@ -198,13 +198,17 @@ def audit() -> Audit:
     >>> f.stated, round(f.implied), f.matches
     (4211.0, 4211, True)
     >>> round(a.get("1", "peak_fleet_gpus").implied, -4)
-    990000.0
+    1000000.0
     """
-    # What the article's inputs imply: its breakeven without the rounding of 708e15 it divides by, so that the
-    # breakeven follows every change the items below make to the inputs.
-    low, high = (article(case).replace(breakeven_minutes=_unrounded_breakeven) for case in ("low", "high"))
+    # What the article's inputs imply: its breakeven and fleet without the roundings (708e15 FLOP, 120 minutes per
+    # H100-day) it divides by, so that they follow every change the items below make to the inputs. Item 1 keeps
+    # the article's own arithmetic and corrects only its sum.
+    low, high = (
+        article(case).replace(breakeven_minutes=_unrounded_breakeven, steady_fleet_gpus=_unrounded_steady_fleet)
+        for case in ("low", "high")
+    )
     findings = _reproduction(low, high)
-    findings += _item1(low)
+    findings += _item1(article("low"))
     findings += _item2(low)
     findings += _item3(low)
     findings += _item4(low)
@@ -218,6 +222,10 @@ def audit() -> Audit:
 
 def _unrounded_breakeven(sora_train_flop: float, sora_video_flop: float) -> float:
     return sora_train_flop / sora_video_flop
+
+
+def _unrounded_steady_fleet(ai_minutes_per_day: float, video_minutes_per_gpu_day: float) -> float:
+    return ai_minutes_per_day / video_minutes_per_gpu_day
 
 
 def _reproduction(low: Model, high: Model) -> list[Finding]:
@@ -276,7 +284,7 @@ def _item1(m: Model) -> list[Finding]:
             "GPU",
             ARTICLE_VALUES["steady_fleet_gpus"][0],
             fixed["steady_fleet_gpus"],
-            "with the article's own shares the steady fleet is ~40% larger",
+            "with the article's own shares (and its 120 minutes per H100-day) the steady fleet is ~40% larger",
         ),
         Finding(
             "1",

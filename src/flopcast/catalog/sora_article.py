@@ -436,12 +436,27 @@ def article(case: str = "low") -> Model:
         source=f"{ARTICLE}: '708e15 FLOP' per minute of video (7.0821e17 rounded)",
         note="the rounded figure the article divides by for its breakeven",
     )
-    return m.replace(breakeven_minutes=_breakeven_at_stated_video_flop)
+    # Likewise its fleet divides the AI minutes by its rounded "120 minutes per H100 per day" (120.7 unrounded).
+    m.assume(
+        "video_minutes_per_gpu_day_stated",
+        120,
+        unit="video_minute/GPU/day",
+        source=f"{ARTICLE}: '120 minutes of video per day' per H100 (120.7 unrounded)",
+        note="the rounded throughput the article divides by for its fleet: 10.7M / 120 = 89,000",
+    )
+    return m.replace(
+        breakeven_minutes=_breakeven_at_stated_video_flop, steady_fleet_gpus=_steady_fleet_at_stated_throughput
+    )
 
 
 def _breakeven_at_stated_video_flop(sora_train_flop: Q, sora_video_flop_stated: Q) -> Q:
     """The article's breakeven: its training compute over its rounded FLOP per minute of video."""
     return sora_train_flop / sora_video_flop_stated
+
+
+def _steady_fleet_at_stated_throughput(ai_minutes_per_day: Q, video_minutes_per_gpu_day_stated: Q) -> Q:
+    """The article's steady fleet: its AI minutes per day over its rounded 120 minutes per H100-day."""
+    return ai_minutes_per_day / video_minutes_per_gpu_day_stated
 
 
 def article_specs(case: str = "low") -> dict[str, Spec]:
