@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from flopcast.cli_models import DEFAULT_MODEL, ModelNotFound, builtin_models, load_model
+from flopcast.errors import FlopcastTypeError
 from flopcast.formatting import eng, table
 
 __all__ = ["UsageError", "build_parser", "main"]
@@ -205,7 +206,7 @@ def _json_default(value: Any) -> Any:
         return value.tolist()
     if isinstance(value, os.PathLike):
         return os.fspath(value)
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+    raise FlopcastTypeError(f"not JSON serializable: {type(value).__name__}")
 
 
 def _clean(value: Any) -> Any:

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from flopcast.errors import FlopcastValueError
 from flopcast.model import Model
 
 __all__ = ["DEFAULT_MODEL", "ModelNotFound", "builtin_models", "load_model"]
@@ -42,7 +43,7 @@ __all__ = ["DEFAULT_MODEL", "ModelNotFound", "builtin_models", "load_model"]
 DEFAULT_MODEL = "uncertain"
 
 
-class ModelNotFound(ValueError):
+class ModelNotFound(FlopcastValueError):
     """A model name or file that does not give a Model (the message is one line, for the command)."""
 
 

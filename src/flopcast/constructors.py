@@ -30,6 +30,7 @@ from flopcast.distributions import (
     Uniform,
     as_distribution,
 )
+from flopcast.errors import FlopcastValueError
 from flopcast.validate import (
     ParameterTypeError,
     check_ordered,
@@ -69,7 +70,9 @@ def _pick_form(owner: str, given: dict[str, Any], forms: dict[str, tuple[str, ..
         return matches[0]
     accepted = "; ".join(f"{owner}({form})" for form in forms)
     got = ", ".join(sorted(provided)) or "nothing"
-    raise ValueError(f"{owner}: specify the distribution in exactly one way, accepted forms: {accepted}; got {got}")
+    raise FlopcastValueError(
+        f"{owner}: specify the distribution in exactly one way, accepted forms: {accepted}; got {got}"
+    )
 
 
 def _quantile_pair(owner: str, quantiles: Any, *, positive: bool = False) -> tuple[float, float, float, float]:
@@ -82,16 +85,18 @@ def _quantile_pair(owner: str, quantiles: Any, *, positive: bool = False) -> tup
             f"got {describe_value(quantiles)}"
         )
     if len(quantiles) != 2:
-        raise ValueError(f"{owner}: quantiles must have exactly two entries {{q1: x1, q2: x2}}, got {len(quantiles)}")
+        raise FlopcastValueError(
+            f"{owner}: quantiles must have exactly two entries {{q1: x1, q2: x2}}, got {len(quantiles)}"
+        )
     pairs = sorted(
         (check_probability(q, "quantiles key", owner), check_real(x, f"quantiles[{q!r}]", owner))
         for q, x in quantiles.items()
     )
     (q1, x1), (q2, x2) = pairs
     if q1 == q2:
-        raise ValueError(f"{owner}: quantiles keys must differ, got {q1!r} twice")
+        raise FlopcastValueError(f"{owner}: quantiles keys must differ, got {q1!r} twice")
     if not x1 < x2:
-        raise ValueError(
+        raise FlopcastValueError(
             f"{owner}: quantile values must increase with the probability, got {{{q1!r}: {x1!r}, {q2!r}: {x2!r}}}"
         )
     if positive:
@@ -418,7 +423,7 @@ def _beta_from_quantiles(q1: float, z1: float, q2: float, z2: float) -> tuple[fl
     sol = least_squares(residual, start, xtol=1e-15, ftol=1e-15, gtol=1e-15, method="lm")
     a, b = (float(v) for v in np.exp(np.clip(sol.x, -20.0, 20.0)))
     if not np.max(np.abs(residual(np.log([a, b])))) < 1e-10:
-        raise ValueError(
+        raise FlopcastValueError(
             f"beta: no Beta distribution has quantiles {{{q1!r}: {z1!r}, {q2!r}: {z2!r}}} "
             "on [0, 1] (solver did not converge)"
         )
@@ -475,10 +480,10 @@ def beta(
     if form == "mean, sd":
         m = (check_real(mean, "mean", owner) - lo) / w
         if not 0.0 < m < 1.0:
-            raise ValueError(f"beta: mean must be in ({lo!r}, {hi!r}), got {mean!r}")
+            raise FlopcastValueError(f"beta: mean must be in ({lo!r}, {hi!r}), got {mean!r}")
         v = (check_positive(sd, "sd", owner) / w) ** 2
         if not v < m * (1.0 - m):
-            raise ValueError(
+            raise FlopcastValueError(
                 f"beta: sd must be < sqrt((mean - lower) (upper - mean)) = {math.sqrt(m * (1.0 - m)) * w!r}, got {sd!r}"
             )
         nu = m * (1.0 - m) / v - 1.0
@@ -486,7 +491,7 @@ def beta(
     q1, x1, q2, x2 = _quantile_pair(owner, quantiles)
     z1, z2 = (x1 - lo) / w, (x2 - lo) / w
     if not (0.0 < z1 and z2 < 1.0):
-        raise ValueError(f"beta: quantile values must be in ({lo!r}, {hi!r}), got {x1!r} and {x2!r}")
+        raise FlopcastValueError(f"beta: quantile values must be in ({lo!r}, {hi!r}), got {x1!r} and {x2!r}")
     a, b = _beta_from_quantiles(q1, z1, q2, z2)
     return Beta(a, b, lo, hi)
 
@@ -513,7 +518,7 @@ def truncated(dist: Any, lower: float | None = None, upper: float | None = None)
     0.797885
     """
     if lower is None and upper is None:
-        raise ValueError("truncated: give at least one of lower, upper")
+        raise FlopcastValueError("truncated: give at least one of lower, upper")
     return Truncated(as_distribution(dist, "truncated: dist"), lower, upper)  # type: ignore[arg-type]
 
 
@@ -584,12 +589,12 @@ def choice(values_or_mapping: Any, probs: Any = None) -> Choice:
             f"{{label: value}}, got {describe_value(values_or_mapping)}"
         )
     if not values:
-        raise ValueError(f"{owner}: values_or_mapping must not be empty")
+        raise FlopcastValueError(f"{owner}: values_or_mapping must not be empty")
     if probs is None:
         probs = tuple(1.0 / len(values) for _ in values)
     elif isinstance(probs, Mapping):
         if labels is None or set(probs) != set(labels):
-            raise ValueError(
+            raise FlopcastValueError(
                 f"{owner}: probs given as a mapping must have the labels of "
                 f"values_or_mapping as keys, got {sorted(map(str, probs))}"
             )

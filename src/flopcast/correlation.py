@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
+
 __all__ = ["Correlation"]
 
 
@@ -40,37 +42,39 @@ class Correlation:
     def from_spearman(cls, names: Sequence[str], matrix: Any) -> Correlation:
         """Validate a Spearman matrix for ``names`` and derive the copula's normal correlation and factor."""
         if isinstance(names, str) or not all(isinstance(n, str) for n in names):
-            raise TypeError("correlate(): names must be a sequence of assumption names (strings)")
+            raise FlopcastTypeError("correlate(): names must be a sequence of assumption names (strings)")
         names = tuple(names)
         k = len(names)
         if k < 2:
-            raise ValueError(f"correlate(): needs at least two assumptions, got {k}")
+            raise FlopcastValueError(f"correlate(): needs at least two assumptions, got {k}")
         if len(set(names)) != k:
-            raise ValueError(f"correlate(): names must be distinct, got {names}")
+            raise FlopcastValueError(f"correlate(): names must be distinct, got {names}")
         if isinstance(matrix, bool):
-            raise TypeError("correlate(): matrix must be a number or a square array, got bool")
+            raise FlopcastTypeError("correlate(): matrix must be a number or a square array, got bool")
         try:
             rho = np.array(matrix, dtype=float)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"correlate(): matrix must be numeric, got {type(matrix).__name__}") from exc
+            raise FlopcastTypeError(f"correlate(): matrix must be numeric, got {type(matrix).__name__}") from exc
         if rho.ndim == 0:
             if k != 2:
-                raise ValueError(f"correlate(): a single number correlates two assumptions, got {k} names")
+                raise FlopcastValueError(f"correlate(): a single number correlates two assumptions, got {k} names")
             rho = np.array([[1.0, float(rho)], [float(rho), 1.0]])
         if rho.shape != (k, k):
-            raise ValueError(f"correlate(): matrix must be {k}x{k} for {k} names, got shape {rho.shape}")
+            raise FlopcastValueError(f"correlate(): matrix must be {k}x{k} for {k} names, got shape {rho.shape}")
         if not np.all(np.isfinite(rho)):
-            raise ValueError("correlate(): matrix has NaN or infinite entries")
+            raise FlopcastValueError("correlate(): matrix has NaN or infinite entries")
         if not np.allclose(rho, rho.T, atol=1e-12):
-            raise ValueError("correlate(): matrix must be symmetric; it is not a valid correlation matrix")
+            raise FlopcastValueError("correlate(): matrix must be symmetric; it is not a valid correlation matrix")
         if not np.allclose(np.diag(rho), 1.0, atol=1e-12):
-            raise ValueError(f"correlate(): matrix must have ones on its diagonal, got {np.diag(rho).tolist()}")
+            raise FlopcastValueError(f"correlate(): matrix must have ones on its diagonal, got {np.diag(rho).tolist()}")
         off = rho[~np.eye(k, dtype=bool)]
         if np.any(np.abs(off) > 1):
-            raise ValueError(f"correlate(): correlations must lie in [-1, 1], got {off[np.abs(off) > 1].tolist()}")
+            raise FlopcastValueError(
+                f"correlate(): correlations must lie in [-1, 1], got {off[np.abs(off) > 1].tolist()}"
+            )
         eig = np.linalg.eigvalsh(rho)
         if eig.min() < -1e-10:
-            raise ValueError(
+            raise FlopcastValueError(
                 f"correlate(): matrix is not positive semi-definite (smallest eigenvalue {eig.min():.3g}), so it "
                 "is not a valid correlation matrix; make the correlations mutually consistent"
             )
@@ -80,7 +84,7 @@ class Correlation:
         try:
             chol = np.linalg.cholesky(normal + 1e-12 * np.eye(k))
         except np.linalg.LinAlgError as exc:
-            raise ValueError(
+            raise FlopcastValueError(
                 "correlate(): the copula's normal correlation matrix derived from these rank correlations is not "
                 "positive definite; reduce the strongest correlations slightly"
             ) from exc

@@ -28,6 +28,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from flopcast.distributions import Distribution
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 
 if TYPE_CHECKING:
     from flopcast.correlation import Correlation
@@ -57,9 +58,11 @@ def seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedSe
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise TypeError(f"seed must be a non-negative integer, a numpy SeedSequence or None, got {type(seed).__name__}")
+        raise FlopcastTypeError(
+            f"seed must be a non-negative integer, a numpy SeedSequence or None, got {type(seed).__name__}"
+        )
     if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+        raise FlopcastValueError(f"seed must be a non-negative integer, got {seed}")
     return np.random.SeedSequence(int(seed))
 
 
@@ -98,7 +101,7 @@ class Plan:
     def draws(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """Draws ``start`` to ``stop`` (exclusive) of every uncertain assumption."""
         if not 0 <= start <= stop <= self.n:
-            raise ValueError(f"draw range [{start}, {stop}) is outside the run of {self.n} draws")
+            raise FlopcastValueError(f"draw range [{start}, {stop}) is outside the run of {self.n} draws")
         if self.kind == "sobol":
             uniforms = self._sobol(start, stop)
             return self._through_ppf(uniforms)
@@ -192,9 +195,9 @@ def _open(u: np.ndarray) -> np.ndarray:
 def make_plan(model: Model, n: int, seed: Any, design: str) -> Plan:
     """Build the plan of a run of ``model``: its uncertain assumptions, design and root seed."""
     if not isinstance(design, str) or design not in DESIGNS:
-        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+        raise FlopcastValueError(f"design must be one of {DESIGNS}, got {design!r}")
     names = model.uncertain
     dists = tuple(model.assumptions[name].distribution for name in names)
     if design == "sobol" and len(names) > 21201:
-        raise ValueError(f"design 'sobol' supports at most 21201 uncertain assumptions, got {len(names)}")
+        raise FlopcastValueError(f"design 'sobol' supports at most 21201 uncertain assumptions, got {len(names)}")
     return Plan(design, n, seed_sequence(seed), names, dists, model.correlations, model.joint_groups)

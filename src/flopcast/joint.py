@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from flopcast.distributions import Array, Distribution
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 
 __all__ = ["Empirical", "JointDraws"]
 
@@ -25,11 +26,11 @@ def _weights(weights: Any, size: int, owner: str) -> np.ndarray:
     try:
         w = np.array(weights, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{owner}: weights must be numeric, got {type(weights).__name__}") from exc
+        raise FlopcastTypeError(f"{owner}: weights must be numeric, got {type(weights).__name__}") from exc
     if w.shape != (size,):
-        raise ValueError(f"{owner}: weights must have shape ({size},), got {w.shape}")
+        raise FlopcastValueError(f"{owner}: weights must have shape ({size},), got {w.shape}")
     if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-        raise ValueError(f"{owner}: weights must be finite, non-negative and not all zero")
+        raise FlopcastValueError(f"{owner}: weights must be finite, non-negative and not all zero")
     return w / w.sum()
 
 
@@ -59,9 +60,9 @@ class Empirical(Distribution):
         try:
             v = np.array(self.values, dtype=float).ravel()
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"Empirical: values must be numeric, got {type(self.values).__name__}") from exc
+            raise FlopcastTypeError(f"Empirical: values must be numeric, got {type(self.values).__name__}") from exc
         if v.size == 0 or not np.all(np.isfinite(v)):
-            raise ValueError("Empirical: values must be a non-empty array of finite numbers")
+            raise FlopcastValueError("Empirical: values must be a non-empty array of finite numbers")
         w = _weights(self.weights, v.size, "Empirical")
         order = np.argsort(v, kind="stable")
         v, w = v[order], w[order]
@@ -124,20 +125,20 @@ class JointDraws:
     def from_mapping(cls, draws: Mapping[str, Any], weights: Any = None) -> JointDraws:
         """Validate a mapping of equally long draw arrays (and optional weights) into a joint table."""
         if not isinstance(draws, Mapping) or not draws:
-            raise ValueError("joint draws must be a non-empty mapping of assumption name -> array of draws")
+            raise FlopcastValueError("joint draws must be a non-empty mapping of assumption name -> array of draws")
         names = tuple(draws)
         columns = []
         for name in names:
             try:
                 col = np.array(draws[name], dtype=float).ravel()
             except (TypeError, ValueError) as exc:
-                raise TypeError(f"joint draws of {name!r} must be numeric") from exc
+                raise FlopcastTypeError(f"joint draws of {name!r} must be numeric") from exc
             if not np.all(np.isfinite(col)):
-                raise ValueError(f"joint draws of {name!r} contain NaN or infinite values")
+                raise FlopcastValueError(f"joint draws of {name!r} contain NaN or infinite values")
             columns.append(col)
         sizes = {c.size for c in columns}
         if len(sizes) != 1 or 0 in sizes:
-            raise ValueError(f"joint draws must all have the same non-zero length, got {sorted(sizes)}")
+            raise FlopcastValueError(f"joint draws must all have the same non-zero length, got {sorted(sizes)}")
         table = np.column_stack(columns)
         w = _weights(weights, table.shape[0], "joint draws")
         cumulative = np.cumsum(w)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from flopcast.distributions import Distribution, as_distribution
+from flopcast.errors import FlopcastKeyError, FlopcastTypeError, FlopcastValueError
 from flopcast.nodes import Assumption, Derived, Node, _check_text
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _topological_order(nodes: Mapping[str, Node], model_name: str) -> list[str]:
             return
         if state.get(name) == 1:
             cycle = path[path.index(name) :] + [name]
-            raise ValueError(
+            raise FlopcastValueError(
                 f"model {model_name!r}: cycle among derived quantities: {' -> '.join(cycle)}; "
                 "a quantity cannot depend on itself, directly or through others"
             )
@@ -57,12 +58,12 @@ def _topological_order(nodes: Mapping[str, Node], model_name: str) -> list[str]:
     return order
 
 
-def _unknown_input(node: Derived, inp: str, nodes: Mapping[str, Node], model_name: str) -> ValueError:
+def _unknown_input(node: Derived, inp: str, nodes: Mapping[str, Node], model_name: str) -> FlopcastValueError:
     import difflib
 
     close = difflib.get_close_matches(inp, list(nodes), n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    return ValueError(
+    return FlopcastValueError(
         f"derived {node.name!r}: input {inp!r} (a parameter of {getattr(node.function, '__name__', 'its function')})"
         f" is not a quantity of model {model_name!r}.{hint} Declare it first with "
         f"model.assume({inp!r}, ...) or rename the parameter to an existing quantity."
@@ -105,9 +106,13 @@ class Model:
         given = list(nodes)
         for node in given:
             if not isinstance(node, Assumption | Derived):
-                raise TypeError(f"model {name!r}: nodes must be Assumption or Derived, got {type(node).__name__}")
+                raise FlopcastTypeError(
+                    f"model {name!r}: nodes must be Assumption or Derived, got {type(node).__name__}"
+                )
             if node.name in self._nodes:
-                raise ValueError(f"model {name!r}: duplicate name {node.name!r}; every quantity needs its own name")
+                raise FlopcastValueError(
+                    f"model {name!r}: duplicate name {node.name!r}; every quantity needs its own name"
+                )
             self._nodes[node.name] = node
         for node_name in _topological_order(self._nodes, self.name):
             self._validate_node(self._nodes[node_name])
@@ -193,7 +198,7 @@ class Model:
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
             node_name = name if name is not None else getattr(fn, "__name__", None)
             if node_name is None:
-                raise TypeError(f"derived function {fn!r} has no __name__; pass name=")
+                raise FlopcastTypeError(f"derived function {fn!r} has no __name__; pass name=")
             self._add(Derived(node_name, fn, unit=unit, note=note, source=source))
             return fn
 
@@ -204,7 +209,9 @@ class Model:
     def add(self, node: Node) -> Node:
         """Add a ready-made :class:`Assumption` or :class:`Derived` node."""
         if not isinstance(node, Assumption | Derived):
-            raise TypeError(f"model {self.name!r}: add() takes an Assumption or a Derived, got {type(node).__name__}")
+            raise FlopcastTypeError(
+                f"model {self.name!r}: add() takes an Assumption or a Derived, got {type(node).__name__}"
+            )
         self._add(node)
         return node
 
@@ -235,20 +242,22 @@ class Model:
         for n in corr.names:
             node = self._nodes.get(n)
             if not isinstance(node, Assumption):
-                raise ValueError(
+                raise FlopcastValueError(
                     f"model {self.name!r}: correlate(): {n!r} is not an assumption of the model"
                     f" (assumptions: {', '.join(self.assumptions) or 'none'})"
                 )
             if not node.is_uncertain:
-                raise ValueError(f"model {self.name!r}: correlate(): {n!r} is a point value; it cannot correlate")
+                raise FlopcastValueError(
+                    f"model {self.name!r}: correlate(): {n!r} is a point value; it cannot correlate"
+                )
             if node.distribution.is_discrete:
-                raise ValueError(
+                raise FlopcastValueError(
                     f"model {self.name!r}: correlate(): {n!r} is discrete; rank correlation through a Gaussian "
                     "copula is defined here for continuous assumptions only"
                 )
             for group in self.dependent_groups:
                 if n in group:
-                    raise ValueError(
+                    raise FlopcastValueError(
                         f"model {self.name!r}: correlate(): {n!r} is already in a correlated group "
                         f"{group}; give one matrix for the whole group"
                     )
@@ -257,13 +266,13 @@ class Model:
     def _add(self, node: Node) -> None:
         if node.name in self._nodes:
             kind = "assumption" if isinstance(self._nodes[node.name], Assumption) else "derived quantity"
-            raise ValueError(
+            raise FlopcastValueError(
                 f"model {self.name!r}: duplicate name {node.name!r} (already a {kind}); "
                 "use model.replace() for a what-if, or choose another name"
             )
         if isinstance(node, Derived):
             if node.name in node.inputs:
-                raise ValueError(
+                raise FlopcastValueError(
                     f"model {self.name!r}: cycle among derived quantities: {node.name} -> {node.name}; "
                     "a quantity cannot depend on itself"
                 )
@@ -288,7 +297,7 @@ class Model:
             with np.errstate(all="ignore"):
                 value = node.function(*args)
         except Exception as exc:
-            raise ValueError(
+            raise FlopcastValueError(
                 f"derived {node.name!r}: its function raised {type(exc).__name__}: {exc} on a scalar test with "
                 f"its inputs at their point values {dict(zip(node.inputs, args, strict=True))}; derived functions "
                 "must accept numbers and arrays and use flopcast's math helpers (fc.log, fc.exp, fc.minimum, "
@@ -297,12 +306,12 @@ class Model:
         try:
             scalar = float(np.asarray(value, dtype=float))
         except (TypeError, ValueError) as exc:
-            raise TypeError(
+            raise FlopcastTypeError(
                 f"derived {node.name!r}: its function must return a number (an array for array inputs), "
                 f"got {type(value).__name__}"
             ) from exc
         if not np.isfinite(scalar):
-            raise ValueError(
+            raise FlopcastValueError(
                 f"derived {node.name!r}: gives {scalar} at the point values of its inputs "
                 f"{dict(zip(node.inputs, args, strict=True))}; check the formula and the inputs' ranges"
             )
@@ -318,7 +327,7 @@ class Model:
             with np.errstate(all="ignore"):
                 result = node.function(*args)
         except Exception as exc:  # pint raises DimensionalityError and friends on inconsistent arithmetic
-            raise ValueError(
+            raise FlopcastValueError(
                 f"{owner}: unit mismatch inside its formula: {exc} (inputs: "
                 + ", ".join(f"{i} [{self._nodes[i].unit}]" for i in node.inputs)
                 + "); fix the units of the inputs or the formula"
@@ -395,7 +404,7 @@ class Model:
         joint = JointDraws.from_mapping(draws, weights)
         for name in joint.names:
             if not isinstance(self._nodes.get(name), Assumption):
-                raise ValueError(
+                raise FlopcastValueError(
                     f"with_joint_draws(): {name!r} is not an assumption of model {self.name!r} "
                     f"(assumptions: {', '.join(self.assumptions)})"
                 )
@@ -428,9 +437,9 @@ class Model:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"{name!r} is not a {what} of model {self.name!r}{hint} (quantities: {', '.join(self._order)})"
 
-    def unknown(self, name: object, what: str = "quantity") -> KeyError:
+    def unknown(self, name: object, what: str = "quantity") -> FlopcastKeyError:
         """The KeyError for a name that is not in the model."""
-        return KeyError(self.unknown_message(name, what))
+        return FlopcastKeyError(self.unknown_message(name, what))
 
     def check_names(self, names: Iterable[str], what: str = "quantity") -> tuple[str, ...]:
         """Return ``names`` as a tuple after checking that each is a quantity of the model."""
@@ -439,9 +448,9 @@ class Model:
         out = tuple(names)
         for n in out:
             if not isinstance(n, str):
-                raise TypeError(f"{what} names must be strings, got {type(n).__name__}")
+                raise FlopcastTypeError(f"{what} names must be strings, got {type(n).__name__}")
             if n not in self._nodes:
-                raise ValueError(self.unknown_message(n, what))
+                raise FlopcastValueError(self.unknown_message(n, what))
         return out
 
     def __repr__(self) -> str:
@@ -511,7 +520,7 @@ class Model:
         """
         for key in values:
             if key not in self._nodes:
-                raise ValueError(self.unknown_message(key, "assumption"))
+                raise FlopcastValueError(self.unknown_message(key, "assumption"))
         env: dict[str, Any] = {}
         for n in self._order:
             node = self._nodes[n]
@@ -542,7 +551,7 @@ class Model:
         """
         for key in changes:
             if key not in self._nodes:
-                raise ValueError(self.unknown_message(key))
+                raise FlopcastValueError(self.unknown_message(key))
         nodes: list[Node] = []
         for n in self._order:
             node = self._nodes[n]
@@ -552,7 +561,7 @@ class Model:
             new = changes[n]
             if isinstance(new, Assumption | Derived):
                 if new.name != n:
-                    raise ValueError(f"replace({n}=...): the new node is named {new.name!r}, expected {n!r}")
+                    raise FlopcastValueError(f"replace({n}=...): the new node is named {new.name!r}, expected {n!r}")
                 nodes.append(new)
             elif callable(new) and not isinstance(new, Distribution) and not hasattr(new, "ppf"):
                 unit = node.unit

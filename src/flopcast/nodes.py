@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flopcast.distributions import Distribution, as_distribution
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 
 __all__ = ["Assumption", "Derived", "Node"]
 
@@ -18,20 +19,22 @@ _RESERVED = frozenset({"chain", "draw", "stat"})
 
 def _check_name(name: object, what: str) -> str:
     if not isinstance(name, str):
-        raise TypeError(f"{what} name must be a string, got {type(name).__name__}")
+        raise FlopcastTypeError(f"{what} name must be a string, got {type(name).__name__}")
     if not name.isidentifier() or keyword.iskeyword(name):
-        raise ValueError(
+        raise FlopcastValueError(
             f"{what} name {name!r} is not a valid Python identifier; use letters, digits and underscores "
             "(for example 'param_scale'), since derived functions name their inputs by parameter name"
         )
     if name in _RESERVED:
-        raise ValueError(f"{what} name {name!r} is reserved (it names a dimension of the draws); choose another")
+        raise FlopcastValueError(
+            f"{what} name {name!r} is reserved (it names a dimension of the draws); choose another"
+        )
     return name
 
 
 def _check_text(value: object, what: str) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"{what} must be a string, got {type(value).__name__}")
+        raise FlopcastTypeError(f"{what} must be a string, got {type(value).__name__}")
     return value
 
 
@@ -106,7 +109,9 @@ class Derived:
     def __post_init__(self) -> None:
         _check_name(self.name, "derived quantity")
         if not callable(self.function):
-            raise TypeError(f"derived {self.name!r}: function must be callable, got {type(self.function).__name__}")
+            raise FlopcastTypeError(
+                f"derived {self.name!r}: function must be callable, got {type(self.function).__name__}"
+            )
         _check_text(self.unit, f"derived {self.name!r}: unit")
         _check_text(self.note, f"derived {self.name!r}: note")
         _check_text(self.source, f"derived {self.name!r}: source")
@@ -121,16 +126,16 @@ def _inputs_of(function: Callable[..., Any], name: str) -> tuple[str, ...]:
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"derived {name!r}: cannot read the parameters of {function!r}") from exc
+        raise FlopcastTypeError(f"derived {name!r}: cannot read the parameters of {function!r}") from exc
     inputs = []
     for param in signature.parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            raise TypeError(
+            raise FlopcastTypeError(
                 f"derived {name!r}: parameter {param.name!r} is *args/**kwargs; name each input explicitly, "
                 "because a derived function's parameter names are its inputs"
             )
         if param.kind is param.POSITIONAL_ONLY:
-            raise TypeError(f"derived {name!r}: parameter {param.name!r} is positional-only; remove the '/'")
+            raise FlopcastTypeError(f"derived {name!r}: parameter {param.name!r} is positional-only; remove the '/'")
         inputs.append(param.name)
     return tuple(inputs)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flopcast.errors import FlopcastTypeError
 from flopcast.formatting import eng
 from flopcast.model import Model
 from flopcast.report_html import Block, Figure, Heading, Paragraph, Table, to_html, to_markdown
@@ -253,7 +254,7 @@ def write_report(
     from flopcast import __version__
 
     if not isinstance(model, Model):
-        raise TypeError(f"write_report() needs a flopcast Model, got {type(model).__name__}")
+        raise FlopcastTypeError(f"write_report() needs a flopcast Model, got {type(model).__name__}")
     n = check_int(n, "n", minimum=1)
     prob = check_probability(prob, "prob")
     sensitivity_n = check_int(sensitivity_n, "sensitivity_n", minimum=2)

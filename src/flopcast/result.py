@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from flopcast import stats
+from flopcast.errors import FlopcastKeyError, FlopcastTypeError, FlopcastValueError
 from flopcast.model import Assumption, Model
 from flopcast.validate import check_probability
 
@@ -70,7 +71,7 @@ class Result:
         self.engine = engine
         sizes = {v.shape for v in self.draws.values()}
         if len(sizes) != 1:
-            raise ValueError(f"all draws must have the same shape, got {sorted(sizes)}")
+            raise FlopcastValueError(f"all draws must have the same shape, got {sorted(sizes)}")
         (shape,) = sizes
         self.n = int(shape[0])
         self._data: Any = None
@@ -86,7 +87,9 @@ class Result:
         """The draws of one quantity (a read-only array)."""
         if name not in self.draws:
             if name in self.model:
-                raise KeyError(f"{name!r} was not kept in this run; simulate with keep=None or include it in keep")
+                raise FlopcastKeyError(
+                    f"{name!r} was not kept in this run; simulate with keep=None or include it in keep"
+                )
             raise self.model.unknown(name)
         return self.draws[name]
 
@@ -120,7 +123,7 @@ class Result:
         """
         levels = np.atleast_1d(np.asarray(list(q) if not np.isscalar(q) else [q], dtype=float))
         if np.any((levels < 0) | (levels > 1)) or not np.all(np.isfinite(levels)):
-            raise ValueError(f"quantile levels must lie in [0, 1], got {levels.tolist()}")
+            raise FlopcastValueError(f"quantile levels must lie in [0, 1], got {levels.tolist()}")
         return stats.quantiles(self[name], levels)
 
     def interval(self, name: str, prob: float = 0.9, kind: str = "eti") -> tuple[float, float]:
@@ -130,7 +133,7 @@ class Result:
             return stats.eti(self[name], prob)
         if kind == "hdi":
             return stats.hdi(self[name], prob)
-        raise ValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
+        raise FlopcastValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
 
     def summary(self, prob: float = 0.9, quantities: Iterable[str] | str | None = None) -> pd.DataFrame:
         """A table per quantity: unit, point value, mean, sd, median, ETI and HDI, and their MC standard errors.
@@ -276,20 +279,24 @@ class StreamedResult:
     def interval(self, name: str, prob: float | None = None, kind: str = "eti") -> tuple[float, float]:
         """The equal-tailed or highest-density interval at the streamed ``prob``."""
         if prob is not None and prob != self.prob:
-            raise ValueError(f"this run streamed intervals at prob={self.prob}, got prob={prob}; simulate again")
+            raise FlopcastValueError(
+                f"this run streamed intervals at prob={self.prob}, got prob={prob}; simulate again"
+            )
         summary = self._get(name)
         if kind == "eti":
             lo, hi = summary.quantiles(np.array([(1 - self.prob) / 2, (1 + self.prob) / 2]))
         elif kind == "hdi":
             lo, hi = summary.hdi
         else:
-            raise ValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
+            raise FlopcastValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
         return float(lo), float(hi)
 
     def summary(self, prob: float | None = None, quantities: Iterable[str] | str | None = None) -> pd.DataFrame:
         """The same table as :meth:`Result.summary`, at the ``prob`` the run streamed."""
         if prob is not None and prob != self.prob:
-            raise ValueError(f"this run streamed intervals at prob={self.prob}, got prob={prob}; simulate again")
+            raise FlopcastValueError(
+                f"this run streamed intervals at prob={self.prob}, got prob={prob}; simulate again"
+            )
         prob = self.prob
         names = self.names if quantities is None else self.model.check_names(quantities)
         point = self.model.point()
@@ -371,13 +378,13 @@ def compare(
     True
     """
     if not isinstance(models, Mapping) or not models:
-        raise ValueError("compare() needs a non-empty mapping of scenario label -> Model")
+        raise FlopcastValueError("compare() needs a non-empty mapping of scenario label -> Model")
     from flopcast.design import seed_sequence
 
     root = seed_sequence(seed)
     results = {}
     for label, model in models.items():
         if not isinstance(model, Model):
-            raise TypeError(f"compare(): scenario {label!r} must be a Model, got {type(model).__name__}")
+            raise FlopcastTypeError(f"compare(): scenario {label!r} must be a Model, got {type(model).__name__}")
         results[str(label)] = model.simulate(n, seed=root, design=design, keep=keep, chunk_size=chunk_size)
     return Comparison(results)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from flopcast.errors import FlopcastValueError
+
 __all__ = ["eti", "hdi", "interpolation_ranks", "mcse_ranks", "quantile_mcse", "quantiles"]
 
 
@@ -31,7 +33,7 @@ def quantiles(x: np.ndarray, q: Sequence[float] | np.ndarray) -> np.ndarray:
     levels = np.asarray(q, dtype=float)
     n = x.size
     if n == 0:
-        raise ValueError("quantiles of an empty array are undefined")
+        raise FlopcastValueError("quantiles of an empty array are undefined")
     lo, hi, frac = interpolation_ranks(n, levels)
     part = np.partition(x, np.unique(np.concatenate([lo, hi])))
     return np.asarray(part[lo] + frac * (part[hi] - part[lo]))

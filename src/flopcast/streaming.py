@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from flopcast import stats
+from flopcast.errors import FlopcastValueError
 
 __all__ = [
     "PILOT_SIZE",
@@ -234,7 +235,7 @@ class StreamSummary:
             a = np.array([self.order_stats[int(r)] for r in lo])
             b = np.array([self.order_stats[int(r)] for r in hi])
         except KeyError:
-            raise ValueError(
+            raise FlopcastValueError(
                 f"quantile levels {np.asarray(levels).tolist()} were not streamed; pass them to simulate(levels=...)"
             ) from None
         return np.asarray(a + frac * (b - a))

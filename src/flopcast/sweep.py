@@ -16,6 +16,7 @@ import numpy as np
 
 from flopcast.design import seed_sequence
 from flopcast.distributions import Choice, Distribution
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.model import Assumption, Model
 from flopcast.result import SUMMARY_COLUMNS
 
@@ -38,32 +39,34 @@ def _scenario_value(model: Model, name: str, value: Any) -> tuple[Any, Any]:
         if isinstance(dist, Choice) and dist.labels is not None and value in dist.labels:
             return float(dist.values[dist.labels.index(value)]), value
         labels = list(dist.labels) if isinstance(dist, Choice) and dist.labels is not None else []
-        raise ValueError(
+        raise FlopcastValueError(
             f"sweep: {name!r} = {value!r} is a label, but {name!r} is not a labelled choice with that label"
             + (f" (labels: {labels})" if labels else "; give numbers or distributions")
         )
     if isinstance(value, Distribution) or hasattr(value, "ppf"):
         return value, repr(value)
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TypeError(f"sweep: values of {name!r} must be numbers, distributions or choice labels, got {value!r}")
+        raise FlopcastTypeError(
+            f"sweep: values of {name!r} must be numbers, distributions or choice labels, got {value!r}"
+        )
     return float(value), float(value)
 
 
 def _check_grid(model: Model, grid: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
     if not isinstance(grid, Mapping) or not grid:
-        raise ValueError("sweep needs a non-empty mapping of assumption name -> list of values")
+        raise FlopcastValueError("sweep needs a non-empty mapping of assumption name -> list of values")
     axes: dict[str, list[Any]] = {}
     for name, values in grid.items():
         if name not in model or not isinstance(model[name], Assumption):
-            raise ValueError(
+            raise FlopcastValueError(
                 f"sweep: {name!r} is not an assumption of model {model.name!r}; "
                 f"assumptions: {', '.join(model.assumptions)}"
             )
         if isinstance(values, str) or not isinstance(values, Iterable):
-            raise TypeError(f"sweep: the values of {name!r} must be a list, got {type(values).__name__}")
+            raise FlopcastTypeError(f"sweep: the values of {name!r} must be a list, got {type(values).__name__}")
         axis = list(values)
         if not axis:
-            raise ValueError(f"sweep: the axis {name!r} is empty; give at least one value")
+            raise FlopcastValueError(f"sweep: the axis {name!r} is empty; give at least one value")
         axes[name] = axis
     return axes
 
@@ -131,7 +134,7 @@ def sweep(
     axes = _check_grid(model, grid)
     names = tuple(model.derived) if outputs is None else model.check_names(outputs, "output")
     if not names:
-        raise ValueError(f"sweep: model {model.name!r} has no derived quantity; pass outputs=")
+        raise FlopcastValueError(f"sweep: model {model.name!r} has no derived quantity; pass outputs=")
     root = seed_sequence(seed)
     streamed = (n > _STREAM_ABOVE) if stream is None else bool(stream)
     shape = tuple(len(v) for v in axes.values())
@@ -183,15 +186,15 @@ def sweep_effects(ds: xr.Dataset, output: str, stat: str = "median", log: bool =
     import xarray as xr
 
     if output not in ds.data_vars:
-        raise ValueError(
+        raise FlopcastValueError(
             f"sweep_effects: {output!r} is not an output of this sweep ({', '.join(map(str, ds.data_vars))})"
         )
     if stat not in ds["stat"].values:
-        raise ValueError(f"sweep_effects: stat must be one of {list(ds['stat'].values)}, got {stat!r}")
+        raise FlopcastValueError(f"sweep_effects: stat must be one of {list(ds['stat'].values)}, got {stat!r}")
     y = ds[output].sel(stat=stat)
     if log:
         if bool((y <= 0).any()):
-            raise ValueError(f"sweep_effects: {output!r} has non-positive {stat}; use log=False")
+            raise FlopcastValueError(f"sweep_effects: {output!r} has non-positive {stat}; use log=False")
         y = xr.apply_ufunc(np.log, y)
     total = float(y.var())
     axes = list(y.dims)

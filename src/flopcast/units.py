@@ -19,6 +19,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
+
 if TYPE_CHECKING:
     import pint
 
@@ -83,7 +85,7 @@ def parse_unit(unit: str, owner: str) -> pint.Unit:
     import pint
 
     if not isinstance(unit, str):
-        raise TypeError(f"{owner}: unit must be a string such as 'FLOP' or '1', got {type(unit).__name__}")
+        raise FlopcastTypeError(f"{owner}: unit must be a string such as 'FLOP' or '1', got {type(unit).__name__}")
     text = unit.strip() or "1"
     try:
         return registry().Unit(text)
@@ -93,7 +95,7 @@ def parse_unit(unit: str, owner: str) -> pint.Unit:
         ValueError,
         TypeError,
     ) as exc:
-        raise ValueError(
+        raise FlopcastValueError(
             f"{owner}: unit {unit!r} is not understood ({exc}); use pint syntax with units such as "
             "FLOP, MAC, GPU, USD, video_minute, s, hour, day, token, step, frame or '1' for dimensionless"
         ) from exc
@@ -116,7 +118,7 @@ def check_dimension(result: Any, declared: str, owner: str) -> None:
     expected = ureg.Unit(declared.strip() or "1")
     got = result.units if isinstance(result, ureg.Quantity) else ureg.dimensionless
     if got.dimensionality != expected.dimensionality:
-        raise ValueError(
+        raise FlopcastValueError(
             f"{owner}: unit mismatch: declared {str(expected)!r} {dict(expected.dimensionality) or '(dimensionless)'}"
             f" but its inputs give {str(got)!r} {dict(got.dimensionality) or '(dimensionless)'}; "
             "fix the declared unit, the units of its inputs, or the formula"

@@ -21,6 +21,8 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
+
 __all__ = [
     "ParameterTypeError",
     "Constraint",
@@ -46,7 +48,7 @@ __all__ = [
 WEIGHT_SUM_TOL = 1e-9
 
 
-class ParameterTypeError(TypeError, ValueError):
+class ParameterTypeError(FlopcastTypeError, ValueError):
     """A parameter of the wrong type: a TypeError by Python's convention, and a ValueError (a bad parameter).
 
     Catch it as either; flopcast raises it for every argument that is not of the type a distribution, a
@@ -161,7 +163,7 @@ def check_extended_real(value: Any, name: str, owner: str | None = None) -> floa
         raise ParameterTypeError(f"{_label(name, owner)} must be a real number, got {describe_value(value)}")
     out = float(value)
     if math.isnan(out):
-        raise ValueError(f"{_label(name, owner)} must be a real number, got nan")
+        raise FlopcastValueError(f"{_label(name, owner)} must be a real number, got nan")
     return out
 
 
@@ -201,7 +203,7 @@ def check_real(value: Any, name: str, owner: str | None = None) -> float:
         raise ParameterTypeError(f"{_label(name, owner)} must be a real number, got {describe_value(value)}")
     out = float(value)
     if not math.isfinite(out):
-        raise ValueError(f"{_label(name, owner)} must be a finite real number, got {out!r}")
+        raise FlopcastValueError(f"{_label(name, owner)} must be a finite real number, got {out!r}")
     return out
 
 
@@ -230,7 +232,7 @@ def check_positive(value: Any, name: str, owner: str | None = None) -> float:
     """
     out = check_real(value, name, owner)
     if not out > 0.0:
-        raise ValueError(f"{_label(name, owner)} must be > 0, got {out!r}")
+        raise FlopcastValueError(f"{_label(name, owner)} must be > 0, got {out!r}")
     return out
 
 
@@ -257,7 +259,7 @@ def check_nonnegative(value: Any, name: str, owner: str | None = None) -> float:
     """
     out = check_real(value, name, owner)
     if not out >= 0.0:
-        raise ValueError(f"{_label(name, owner)} must be >= 0, got {out!r}")
+        raise FlopcastValueError(f"{_label(name, owner)} must be >= 0, got {out!r}")
     return out
 
 
@@ -300,7 +302,7 @@ def check_in_interval(
     if not (above and below):
         left = "[" if closed[0] else "("
         right = "]" if closed[1] else ")"
-        raise ValueError(f"{_label(name, owner)} must be in {left}{lower:g}, {upper:g}{right}, got {out!r}")
+        raise FlopcastValueError(f"{_label(name, owner)} must be in {left}{lower:g}, {upper:g}{right}, got {out!r}")
     return out
 
 
@@ -396,13 +398,13 @@ def check_int(
     elif is_real_number(value) and float(value).is_integer():
         out = int(float(value))
     elif is_real_number(value):
-        raise ValueError(f"{label} must be an integer, got {describe_value(value)}")
+        raise FlopcastValueError(f"{label} must be an integer, got {describe_value(value)}")
     else:
         raise ParameterTypeError(f"{label} must be an integer, got {describe_value(value)}")
     if minimum is not None and out < minimum:
-        raise ValueError(f"{label} must be an integer >= {minimum}, got {out}")
+        raise FlopcastValueError(f"{label} must be an integer >= {minimum}, got {out}")
     if maximum is not None and out > maximum:
-        raise ValueError(f"{label} must be an integer <= {maximum}, got {out}")
+        raise FlopcastValueError(f"{label} must be an integer <= {maximum}, got {out}")
     return out
 
 
@@ -443,7 +445,9 @@ def check_ordered(
     if not ok:
         op = "<" if strict else "<="
         prefix = f"{owner}: " if owner else ""
-        raise ValueError(f"{prefix}{names[0]} must be {op} {names[1]}, got {names[0]}={lower!r}, {names[1]}={upper!r}")
+        raise FlopcastValueError(
+            f"{prefix}{names[0]} must be {op} {names[1]}, got {names[0]}={lower!r}, {names[1]}={upper!r}"
+        )
 
 
 def _as_sequence(values: Any, name: str, owner: str | None) -> Sequence[Any]:
@@ -451,7 +455,7 @@ def _as_sequence(values: Any, name: str, owner: str | None) -> Sequence[Any]:
         raise ParameterTypeError(f"{_label(name, owner)} must be a sequence of numbers, got {describe_value(values)}")
     seq = list(values)
     if not seq:
-        raise ValueError(f"{_label(name, owner)} must not be empty, got {values!r}")
+        raise FlopcastValueError(f"{_label(name, owner)} must not be empty, got {values!r}")
     return seq
 
 
@@ -513,7 +517,7 @@ def check_weights(
     out = tuple(check_nonnegative(v, f"{name}[{i}]", owner) for i, v in enumerate(seq))
     total = math.fsum(out)
     if not abs(total - 1.0) <= tol:
-        raise ValueError(f"{_label(name, owner)} must sum to 1 (within {tol:g}), got sum {total:.12g}")
+        raise FlopcastValueError(f"{_label(name, owner)} must sum to 1 (within {tol:g}), got sum {total:.12g}")
     return out
 
 
@@ -545,7 +549,7 @@ def check_finite_array(values: Any, name: str, owner: str | None = None) -> NDAr
     bad = ~np.isfinite(out)
     if bad.any():
         first = out[bad].flat[0]
-        raise ValueError(
+        raise FlopcastValueError(
             f"{_label(name, owner)} must contain only finite numbers, got {int(bad.sum())} "
             f"non-finite value(s), e.g. {float(first)!r}"
         )
@@ -576,7 +580,7 @@ def check_probability_array(values: Any, name: str, owner: str | None = None) ->
     out = check_finite_array(values, name, owner)
     bad = (out < 0.0) | (out > 1.0)
     if bad.any():
-        raise ValueError(f"{_label(name, owner)} must be in [0, 1], got {float(out[bad].flat[0])!r}")
+        raise FlopcastValueError(f"{_label(name, owner)} must be in [0, 1], got {float(out[bad].flat[0])!r}")
     return out
 
 

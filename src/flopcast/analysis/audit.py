@@ -38,6 +38,7 @@ from typing import Any
 
 from flopcast.catalog import flops
 from flopcast.catalog.sora import ARTICLE_VALUES, article
+from flopcast.errors import FlopcastKeyError, FlopcastValueError
 from flopcast.formatting import eng, table
 from flopcast.model import Model
 
@@ -82,7 +83,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
-            raise ValueError(f"Finding: kind must be one of {_KINDS}, got {self.kind!r}")
+            raise FlopcastValueError(f"Finding: kind must be one of {_KINDS}, got {self.kind!r}")
 
     @property
     def ratio(self) -> float | None:
@@ -135,7 +136,7 @@ class Audit:
             if f.item == item and f.quantity == quantity:
                 return f
         known = ", ".join(f"{f.item}:{f.quantity}" for f in self.findings if f.item == item)
-        raise KeyError(f"no finding {quantity!r} in item {item!r} (item {item!r} has: {known or 'nothing'})")
+        raise FlopcastKeyError(f"no finding {quantity!r} in item {item!r} (item {item!r} has: {known or 'nothing'})")
 
     def items(self, item: str) -> list[Finding]:
         """Every finding of one item."""

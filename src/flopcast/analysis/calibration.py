@@ -33,6 +33,7 @@ from flopcast import stats
 from flopcast.analysis.observations import Observation, inputs_of, log_likelihood, noise, observe, predict
 from flopcast.design import seed_sequence
 from flopcast.distributions import Choice
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.model import Model
 from flopcast.validate import check_int, check_probability
 
@@ -62,18 +63,20 @@ def _check_observations(model: Model, observations: Any) -> tuple[Observation, .
     if isinstance(observations, Observation):
         observations = [observations]
     if isinstance(observations, str) or not isinstance(observations, Iterable):
-        raise TypeError(f"calibrate(): observations must be a list of fc.observe(...), got {observations!r}")
+        raise FlopcastTypeError(f"calibrate(): observations must be a list of fc.observe(...), got {observations!r}")
     out = tuple(observations)
     if not out:
-        raise ValueError("calibrate(): no observations; give at least one fc.observe(...)")
+        raise FlopcastValueError("calibrate(): no observations; give at least one fc.observe(...)")
     for obs in out:
         if not isinstance(obs, Observation):
-            raise TypeError(f"calibrate(): observations must be made by fc.observe(...), got {type(obs).__name__}")
+            raise FlopcastTypeError(
+                f"calibrate(): observations must be made by fc.observe(...), got {type(obs).__name__}"
+            )
         if obs.quantity not in model:
-            raise ValueError(f"calibrate(): observed {model.unknown_message(obs.quantity)}")
+            raise FlopcastValueError(f"calibrate(): observed {model.unknown_message(obs.quantity)}")
         for key in obs.given:
             if key not in model:
-                raise ValueError(
+                raise FlopcastValueError(
                     f"calibrate(): the observation of {obs.quantity!r} has a given value for "
                     f"{model.unknown_message(key)}"
                 )
@@ -84,7 +87,7 @@ def _calibrated_names(model: Model, observations: Sequence[Observation]) -> tupl
     """Uncertain assumptions the observations depend on, with whole correlated groups, in model order."""
     names = {n for obs in observations for n in inputs_of(model, obs)}
     if not names:
-        raise ValueError(
+        raise FlopcastValueError(
             "calibrate(): no observation depends on an uncertain assumption (each observed quantity is fixed by the "
             "model's point values or by its given values): there is nothing to calibrate"
         )
@@ -389,7 +392,7 @@ def _psis_log_weights(log_lik: np.ndarray) -> tuple[np.ndarray, float]:
 
     finite = np.isfinite(log_lik)
     if not finite.any():
-        raise ValueError(
+        raise FlopcastValueError(
             "calibrate(): no prior draw is compatible with the observations (every likelihood is zero); widen the "
             "priors, check the observed values and their units, or loosen sigma"
         )
@@ -425,10 +428,12 @@ def _calibrate_psis(
         prior = model.simulate(n, seed=sim_seed)
     else:
         if prior.model is not model:
-            raise ValueError("calibrate(): prior must be a Result of the model being calibrated (model.simulate(...))")
+            raise FlopcastValueError(
+                "calibrate(): prior must be a Result of the model being calibrated (model.simulate(...))"
+            )
         missing = [q for q in model.nodes if q not in prior]
         if missing:
-            raise ValueError(
+            raise FlopcastValueError(
                 f"calibrate(): prior must keep every quantity (simulate with keep=None); missing {missing}"
             )
     draws = {k: np.asarray(v) for k, v in prior.draws.items()}
@@ -471,7 +476,7 @@ def _calibrate_nuts(
     names = _calibrated_names(model, observations)
     for corr in model.correlations:
         if set(corr.names) & set(names):
-            raise ValueError(
+            raise FlopcastValueError(
                 f"calibrate(method='nuts'): assumptions {corr.names} are rank-correlated (a Gaussian copula), which "
                 "the PyMC model does not reproduce; use method='psis'"
             )
@@ -629,12 +634,12 @@ def calibrate(
     >>> post = cal.model.simulate(10_000, seed=1)  # the posterior model runs like any model
     """
     if not isinstance(model, Model):
-        raise TypeError(f"calibrate(): model must be a flopcast Model, got {type(model).__name__}")
+        raise FlopcastTypeError(f"calibrate(): model must be a flopcast Model, got {type(model).__name__}")
     if method not in METHODS:
-        raise ValueError(f"calibrate(): method must be one of {METHODS}, got {method!r}")
+        raise FlopcastValueError(f"calibrate(): method must be one of {METHODS}, got {method!r}")
     obs = _check_observations(model, observations)
     if prior is not None and method != "psis":
-        raise ValueError("calibrate(): prior= reuses prior draws for method='psis' only")
+        raise FlopcastValueError("calibrate(): prior= reuses prior draws for method='psis' only")
     n_draws = (prior.n if prior is not None else DEFAULT_N[method]) if n is None else check_int(n, "n", minimum=2)
     root = seed_sequence(seed)
     if method == "psis":
@@ -703,13 +708,13 @@ def leave_one_out(
 
     prob = check_probability(prob, "prob")
     if method not in METHODS:
-        raise ValueError(f"leave_one_out(): method must be one of {METHODS}, got {method!r}")
+        raise FlopcastValueError(f"leave_one_out(): method must be one of {METHODS}, got {method!r}")
     obs_all = _check_observations(model, observations)
     groups: dict[str, list[int]] = {}
     for i, obs in enumerate(obs_all):
         groups.setdefault(_group_key(obs, i), []).append(i)
     if len(groups) < 2:
-        raise ValueError("leave_one_out(): needs observations of at least two subjects")
+        raise FlopcastValueError("leave_one_out(): needs observations of at least two subjects")
     root = seed_sequence(seed)
     prior_seed, *fold_seeds = root.spawn(len(groups) + 1)
     if method == "psis" and "prior" not in kwargs:

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from flopcast.engine.chunk import needed
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.model import Assumption, Model
 from flopcast.validate import check_real
 
@@ -142,50 +143,54 @@ def observe(
     True
     """
     if not isinstance(quantity, str) or not quantity:
-        raise TypeError(f"observe(): quantity must be a non-empty string (a quantity's name), got {quantity!r}")
+        raise FlopcastTypeError(f"observe(): quantity must be a non-empty string (a quantity's name), got {quantity!r}")
     bounds = {k: v for k, v in (("at_most", at_most), ("at_least", at_least)) if v is not None}
     if bounds:
         if len(bounds) > 1 or value is not None or kind != "relative":
-            raise ValueError(
+            raise FlopcastValueError(
                 f"observe({quantity!r}): give either a value (with kind=) or one bound, at_most= or at_least="
             )
         ((kind, value),) = bounds.items()
     if value is None:
-        raise ValueError(f"observe({quantity!r}): the observed value is missing (or give at_most= / at_least=)")
+        raise FlopcastValueError(f"observe({quantity!r}): the observed value is missing (or give at_most= / at_least=)")
     if not isinstance(kind, str):
-        raise TypeError(f"observe(): kind must be a string, one of {KINDS}, got {kind!r}")
+        raise FlopcastTypeError(f"observe(): kind must be a string, one of {KINDS}, got {kind!r}")
     kind = _ALIASES.get(kind, kind)
     if kind not in KINDS:
-        raise ValueError(f"observe(): kind must be one of {KINDS} (or 'lognormal', 'normal'), got {kind!r}")
+        raise FlopcastValueError(f"observe(): kind must be one of {KINDS} (or 'lognormal', 'normal'), got {kind!r}")
     val = check_real(value, "value", "observe()")
     if kind != "absolute" and val <= 0.0:
-        raise ValueError(
+        raise FlopcastValueError(
             f"observe({quantity!r}): a {kind!r} observation works on the log scale, so its value must be > 0, got "
             f"{val!r}; for a quantity that can be zero or negative use kind='absolute' with sigma in its unit"
         )
     if sigma is None:
         if kind == "absolute":
-            raise ValueError(
+            raise FlopcastValueError(
                 f"observe({quantity!r}): an absolute error needs sigma, its standard deviation in the quantity's unit"
             )
         sig = _DEFAULT_SIGMA[kind]
     else:
         sig = check_real(sigma, "sigma", "observe()")
         if sig <= 0.0:
-            raise ValueError(f"observe({quantity!r}): sigma (the error width) must be > 0, got {sig!r}")
+            raise FlopcastValueError(f"observe({quantity!r}): sigma (the error width) must be > 0, got {sig!r}")
     fixed: dict[str, float] = {}
     if given is not None:
         if not isinstance(given, Mapping):
-            raise TypeError(f"observe({quantity!r}): given must be a mapping of quantity name to value, got {given!r}")
+            raise FlopcastTypeError(
+                f"observe({quantity!r}): given must be a mapping of quantity name to value, got {given!r}"
+            )
         for key, v in given.items():
             if not isinstance(key, str):
-                raise TypeError(f"observe({quantity!r}): given keys must be quantity names, got {key!r}")
+                raise FlopcastTypeError(f"observe({quantity!r}): given keys must be quantity names, got {key!r}")
             if key == quantity:
-                raise ValueError(f"observe({quantity!r}): given fixes the observed quantity itself; remove {key!r}")
+                raise FlopcastValueError(
+                    f"observe({quantity!r}): given fixes the observed quantity itself; remove {key!r}"
+                )
             fixed[key] = check_real(v, f"given[{key!r}]", "observe()")
     for text, what in ((subject, "subject"), (source, "source")):
         if not isinstance(text, str):
-            raise TypeError(f"observe(): {what} must be a string, got {type(text).__name__}")
+            raise FlopcastTypeError(f"observe(): {what} must be a string, got {type(text).__name__}")
     return Observation(quantity, val, sig, kind, fixed, subject, source)
 
 

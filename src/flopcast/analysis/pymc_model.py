@@ -38,6 +38,7 @@ from flopcast.distributions import (
     Truncated,
     Uniform,
 )
+from flopcast.errors import FlopcastValueError
 from flopcast.model import Model
 
 __all__ = ["build_pymc_model", "pymc_variable", "variable_name"]
@@ -48,8 +49,8 @@ def variable_name(obs: Observation, index: int) -> str:
     return f"obs{index}_" + re.sub(r"\W+", "_", obs.label).strip("_")
 
 
-def _unsupported(name: str, dist: Distribution, why: str) -> ValueError:
-    return ValueError(
+def _unsupported(name: str, dist: Distribution, why: str) -> FlopcastValueError:
+    return FlopcastValueError(
         f"calibrate(method='nuts'): assumption {name!r} has a {type(dist).__name__} distribution ({dist!r}), which "
         f"NUTS cannot sample: {why}. Use method='psis', or replace it by a point value for the calibration "
         f"(model.replace({name}=...))"
@@ -197,7 +198,7 @@ def build_pymc_model(model: Model, observations: Sequence[Observation], sampled:
     choices = [n for n in sampled if isinstance(model.assumptions[n].distribution, Choice)]
     continuous = [n for n in sampled if n not in choices]
     if not continuous:
-        raise ValueError(
+        raise FlopcastValueError(
             f"calibrate(method='nuts'): the observations depend only on discrete choices ({', '.join(choices)}); "
             "there is nothing for NUTS to sample. Use method='psis'"
         )

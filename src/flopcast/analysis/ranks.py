@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
+
 if TYPE_CHECKING:
     import xarray as xr
 
@@ -35,15 +37,15 @@ def _columns(
     from flopcast.result import Result
 
     if not isinstance(result, Result):
-        raise TypeError(f"{who}: expects a flopcast Result (model.simulate(...)), got {type(result).__name__}")
+        raise FlopcastTypeError(f"{who}: expects a flopcast Result (model.simulate(...)), got {type(result).__name__}")
     model = result.model
 
     def check(names: tuple[str, ...], what: str) -> tuple[str, ...]:
         for name in names:
             if name not in model:
-                raise ValueError(f"{who}: " + model.unknown_message(name, f"quantity ({what})"))
+                raise FlopcastValueError(f"{who}: " + model.unknown_message(name, f"quantity ({what})"))
             if name not in result.draws:
-                raise ValueError(
+                raise FlopcastValueError(
                     f"{who}: {what} {name!r} was not kept in this run; simulate with keep=None or include it in keep"
                 )
         return names
@@ -51,7 +53,7 @@ def _columns(
     if inputs is None:
         ins = tuple(n for n in model.uncertain if n in result.draws)
         if not ins:
-            raise ValueError(
+            raise FlopcastValueError(
                 f"{who}: the run of model {model.name!r} kept no uncertain assumption"
                 + (" (the model has none)" if not model.uncertain else "; simulate with keep=None")
             )
@@ -60,21 +62,21 @@ def _columns(
     if outputs is None:
         outs = tuple(n for n in model.derived if n in result.draws)
         if not outs:
-            raise ValueError(f"{who}: the run kept no derived quantity; name the outputs")
+            raise FlopcastValueError(f"{who}: the run kept no derived quantity; name the outputs")
     else:
         outs = check(names_of(outputs, "outputs"), "output")
     x = np.column_stack([np.asarray(result.draws[n], dtype=np.float64) for n in ins])
     y = np.column_stack([np.asarray(result.draws[n], dtype=np.float64) for n in outs])
     if x.shape[0] < 3:
-        raise ValueError(f"{who}: needs at least 3 draws, got {x.shape[0]}")
+        raise FlopcastValueError(f"{who}: needs at least 3 draws, got {x.shape[0]}")
     for arr, names in ((x, ins), (y, outs)):
         finite = np.isfinite(arr).all(axis=0)
         if not finite.all():
-            raise ValueError(f"{who}: {names[int(np.argmin(finite))]!r} has NaN or infinite draws")
+            raise FlopcastValueError(f"{who}: {names[int(np.argmin(finite))]!r} has NaN or infinite draws")
         constant = np.ptp(arr, axis=0) == 0
         if constant.any():
             name = names[int(np.argmax(constant))]
-            raise ValueError(f"{who}: {name!r} is constant in this run, so its correlations are undefined")
+            raise FlopcastValueError(f"{who}: {name!r} is constant in this run, so its correlations are undefined")
     return ins, outs, x, y
 
 
@@ -261,7 +263,7 @@ def elasticities(
         bad = (arr <= 0).any(axis=0)
         if bad.any():
             name = names[int(np.argmax(bad))]
-            raise ValueError(
+            raise FlopcastValueError(
                 f"elasticities: {name!r} takes values <= 0, so its logarithm is undefined; elasticities need "
                 "positive inputs and outputs (leave it out with inputs=/outputs=, or use prcc())"
             )

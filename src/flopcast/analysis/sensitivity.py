@@ -34,6 +34,7 @@ import numpy as np
 from flopcast.analysis.ranks import elasticities, prcc, rank_correlations
 from flopcast.analysis.sobol import saltelli_indices, sobol
 from flopcast.analysis.tornado import tornado
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.formatting import eng, table
 
 if TYPE_CHECKING:
@@ -73,15 +74,15 @@ def names_of(value: str | Iterable[str], what: str) -> tuple[str, ...]:
     try:
         names = tuple(value)
     except TypeError:
-        raise TypeError(f"{what} must be a name or a list of names, got {type(value).__name__}") from None
+        raise FlopcastTypeError(f"{what} must be a name or a list of names, got {type(value).__name__}") from None
     for name in names:
         if not isinstance(name, str):
-            raise TypeError(f"{what} names must be strings, got {type(name).__name__} {name!r}")
+            raise FlopcastTypeError(f"{what} names must be strings, got {type(name).__name__} {name!r}")
     if not names:
-        raise ValueError(f"{what}: give at least one name")
+        raise FlopcastValueError(f"{what}: give at least one name")
     if len(set(names)) != len(names):
         dupes = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(f"{what}: names must be distinct, got {', '.join(dupes)} more than once")
+        raise FlopcastValueError(f"{what}: names must be distinct, got {', '.join(dupes)} more than once")
     return names
 
 
@@ -109,7 +110,7 @@ def check_inputs(model: Model, inputs: str | Iterable[str] | None) -> tuple[str,
     """
     uncertain = model.uncertain
     if not uncertain:
-        raise ValueError(
+        raise FlopcastValueError(
             f"model {model.name!r} has no uncertain assumption (every assumption is a point value), so there is "
             "no sensitivity to analyse; give some assumptions a distribution"
         )
@@ -119,14 +120,14 @@ def check_inputs(model: Model, inputs: str | Iterable[str] | None) -> tuple[str,
     assumptions = model.assumptions
     for name in names:
         if name not in model:
-            raise ValueError(model.unknown_message(name, "assumption (input)"))
+            raise FlopcastValueError(model.unknown_message(name, "assumption (input)"))
         if name not in assumptions:
-            raise ValueError(
+            raise FlopcastValueError(
                 f"input {name!r} is a derived quantity of model {model.name!r}; sensitivity inputs are uncertain "
                 f"assumptions ({', '.join(uncertain)})"
             )
         if name not in uncertain:
-            raise ValueError(
+            raise FlopcastValueError(
                 f"input {name!r} is a point value ({assumptions[name].distribution.point_value():g}) in model "
                 f"{model.name!r}: it does not vary, so it has no sensitivity; give it a distribution with "
                 "model.replace() or leave it out"
@@ -261,7 +262,7 @@ def format_sensitivity(ds: xr.Dataset, digits: int = 3) -> str:
         return _tornado_table(ds)
     blocks = _matrix_tables(ds, digits)
     if not blocks:
-        raise ValueError(
+        raise FlopcastValueError(
             "format_sensitivity(): expected a Dataset from sobol(), tornado(), rank_correlations(), prcc() or "
             f"elasticities(), got variables {list(ds.data_vars)}"
         )

@@ -29,6 +29,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from flopcast.design import seed_sequence
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.validate import check_int, check_positive, check_probability
 
 if TYPE_CHECKING:
@@ -214,23 +215,25 @@ def _factors(model: Model, inputs: Any, groups: Mapping[str, Iterable[str]] | No
         factors = _Factors(sampled, tuple(names_), tuple(members_))
     else:
         if not isinstance(groups, Mapping):
-            raise TypeError(f"groups must be a mapping of group name -> assumption names, got {type(groups).__name__}")
+            raise FlopcastTypeError(
+                f"groups must be a mapping of group name -> assumption names, got {type(groups).__name__}"
+            )
         names: list[str] = []
         members: list[tuple[str, ...]] = []
         seen: dict[str, str] = {}
         for label, group in groups.items():
             if not isinstance(label, str) or not label:
-                raise TypeError(f"group names must be non-empty strings, got {label!r}")
+                raise FlopcastTypeError(f"group names must be non-empty strings, got {label!r}")
             listed = names_of(group, f"group {label!r}")
             for name in listed:
                 if name not in model.assumptions:
-                    raise ValueError(f"group {label!r}: " + model.unknown_message(name, "assumption"))
+                    raise FlopcastValueError(f"group {label!r}: " + model.unknown_message(name, "assumption"))
                 if name in seen:
-                    raise ValueError(f"assumption {name!r} is in two groups, {seen[name]!r} and {label!r}")
+                    raise FlopcastValueError(f"assumption {name!r} is in two groups, {seen[name]!r} and {label!r}")
                 seen[name] = label
             varying = tuple(n for n in listed if n in sampled)  # point values do not vary: left out
             if not varying:
-                raise ValueError(
+                raise FlopcastValueError(
                     f"group {label!r} holds only point values ({', '.join(listed)}); it cannot vary, so it has no "
                     "sensitivity"
                 )
@@ -240,7 +243,7 @@ def _factors(model: Model, inputs: Any, groups: Mapping[str, Iterable[str]] | No
         for name in analysed:
             if name not in seen:
                 if name in groups:
-                    raise ValueError(
+                    raise FlopcastValueError(
                         f"group name {name!r} is also the name of an assumption outside that group; rename the group"
                     )
                 names.append(name)
@@ -256,7 +259,7 @@ def _check_independence(model: Model, factors: _Factors) -> None:
         names = set(dependent)
         if not names & analysed or any(names <= set(group) for group in factors.members):
             continue  # sampled jointly and never split between factors: the factors stay independent
-        raise ValueError(
+        raise FlopcastValueError(
             f"Sobol' indices assume independent inputs, but model {model.name!r} draws "
             f"{', '.join(dependent)} together (correlated or joint draws). Either put the whole set in one group "
             f"(sobol(..., groups={{'name': {list(dependent)!r}}})) to get its joint index, or simulate the model "
@@ -268,7 +271,7 @@ def _check_n(n: Any, name: str) -> int:
     value = check_int(n, name, "sobol", minimum=2)
     if value & (value - 1):
         lower = 1 << (value.bit_length() - 1)
-        raise ValueError(
+        raise FlopcastValueError(
             f"sobol: {name} must be a power of two (Sobol' points balance only in blocks of 2**m), got {value}; "
             f"use {lower} (2**{lower.bit_length() - 1}) or {2 * lower} (2**{lower.bit_length()})"
         )
@@ -319,17 +322,17 @@ def _check_values(arrays: Sequence[np.ndarray | None], outputs: tuple[str, ...],
         values = np.concatenate([a[..., j].ravel() for a in arrays if a is not None])
         bad = ~np.isfinite(values)
         if bad.any():
-            raise ValueError(
+            raise FlopcastValueError(
                 f"sobol: output {out!r} is NaN or infinite on {int(bad.sum())} of {values.size} design points; "
                 "Sobol' indices need finite outputs everywhere (check the formula and the supports of its inputs)"
             )
         if log and (values <= 0).any():
-            raise ValueError(
+            raise FlopcastValueError(
                 f"sobol: log=True needs positive values of output {out!r}, but {int((values <= 0).sum())} of "
                 f"{values.size} are <= 0 (smallest {values.min():g}); analyse the output itself (log=False)"
             )
         if np.ptp(values) == 0:
-            raise ValueError(
+            raise FlopcastValueError(
                 f"sobol: output {out!r} is constant ({values[0]:g}) on the design: it does not depend on the "
                 "uncertain assumptions, so its variance is zero and Sobol' indices are undefined"
             )
@@ -445,7 +448,7 @@ def sobol(
         target = check_positive(target, "target", "sobol")
         max_n = _check_n(max_n, "max_n")
         if max_n < n:
-            raise ValueError(f"sobol: max_n ({max_n}) must be >= n ({n})")
+            raise FlopcastValueError(f"sobol: max_n ({max_n}) must be >= n ({n})")
     root = seed_sequence(seed)
     from scipy.stats import qmc
 

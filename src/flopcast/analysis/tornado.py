@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.validate import check_probability
 
 if TYPE_CHECKING:
@@ -70,13 +71,13 @@ def tornado(
     from flopcast.analysis.sensitivity import check_inputs, check_outputs
 
     if not isinstance(output, str):
-        raise TypeError(f"tornado: output must be the name of one quantity, got {type(output).__name__}")
+        raise FlopcastTypeError(f"tornado: output must be the name of one quantity, got {type(output).__name__}")
     (out,) = check_outputs(model, output)
     names = check_inputs(model, inputs)
     low = check_probability(low, "low", "tornado")
     high = check_probability(high, "high", "tornado")
     if not low < high:
-        raise ValueError(f"tornado: low must be < high, got low={low} and high={high}")
+        raise FlopcastValueError(f"tornado: low must be < high, got low={low} and high={high}")
     d = len(names)
     dists = {name: model.assumptions[name].distribution for name in model.uncertain}
     # One vectorized evaluation: row 0 is the base, rows 1 + 2i and 2 + 2i move input i to low and high.
@@ -90,7 +91,7 @@ def tornado(
     at_low, at_high = y[1::2], y[2::2]
     swing = np.abs(at_high - at_low)
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"tornado: output {out!r} is NaN or infinite at some quantiles of its inputs")
+        raise FlopcastValueError(f"tornado: output {out!r} is NaN or infinite at some quantiles of its inputs")
     order = np.argsort(-swing, kind="stable")
     ds = xr.Dataset(
         {

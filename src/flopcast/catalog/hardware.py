@@ -23,6 +23,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
+
 __all__ = [
     "Accelerator",
     "H100_SXM",
@@ -41,19 +43,19 @@ def _positive_finite(value: object, what: str, *, optional: bool = False) -> flo
     if value is None:
         if optional:
             return None
-        raise ValueError(f"{what} is required (got None)")
+        raise FlopcastValueError(f"{what} is required (got None)")
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{what} must be a real number, got {value!r}")
+        raise FlopcastValueError(f"{what} must be a real number, got {value!r}")
     as_float = float(value)
     if not math.isfinite(as_float) or as_float <= 0.0:
-        raise ValueError(f"{what} must be positive and finite, got {value!r}")
+        raise FlopcastValueError(f"{what} must be positive and finite, got {value!r}")
     return as_float
 
 
 def _non_empty(value: object, what: str) -> str:
     """Validate that ``value`` is a string with non-whitespace content."""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{what} must be a non-empty string, got {value!r}")
+        raise FlopcastValueError(f"{what} must be a non-empty string, got {value!r}")
     return value
 
 
@@ -112,10 +114,10 @@ class Accelerator:
         fp8 = _positive_finite(self.peak_fp8_flop_per_s, f"{self.name}: peak_fp8_flop_per_s", optional=True)
         mem = _positive_finite(self.memory_gb, f"{self.name}: memory_gb", optional=True)
         if isinstance(self.aliases, str):
-            raise ValueError(f"{self.name}: aliases must be a sequence of strings, not a string")
+            raise FlopcastValueError(f"{self.name}: aliases must be a sequence of strings, not a string")
         aliases = tuple(_non_empty(a, f"{self.name}: alias") for a in self.aliases)
         if not isinstance(self.note, str):
-            raise ValueError(f"{self.name}: note must be a string, got {self.note!r}")
+            raise FlopcastValueError(f"{self.name}: note must be a string, got {self.note!r}")
         object.__setattr__(self, "peak_bf16_flop_per_s", bf16)
         object.__setattr__(self, "peak_fp8_flop_per_s", fp8)
         object.__setattr__(self, "memory_gb", mem)
@@ -134,9 +136,9 @@ class Accelerator:
             return self.peak_bf16_flop_per_s
         if p == "fp8":
             if self.peak_fp8_flop_per_s is None:
-                raise ValueError(f"{self.name} has no FP8 tensor throughput")
+                raise FlopcastValueError(f"{self.name} has no FP8 tensor throughput")
             return self.peak_fp8_flop_per_s
-        raise ValueError(f"unknown precision {precision!r}; use 'bf16' or 'fp8'")
+        raise FlopcastValueError(f"unknown precision {precision!r}; use 'bf16' or 'fp8'")
 
     def names(self) -> tuple[str, ...]:
         """Return the canonical name followed by all aliases."""
@@ -238,11 +240,11 @@ def get_accelerator(name: str) -> Accelerator:
     'H100-SXM'
     """
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"accelerator name must be a non-empty string, got {name!r}")
+        raise FlopcastValueError(f"accelerator name must be a non-empty string, got {name!r}")
     try:
         return _REGISTRY[_key(name)]
     except KeyError:
-        raise ValueError(f"unknown accelerator {name!r}; known accelerators: {_known_names()}") from None
+        raise FlopcastValueError(f"unknown accelerator {name!r}; known accelerators: {_known_names()}") from None
 
 
 def register_accelerator(acc: Accelerator, *, replace: bool = False) -> Accelerator:
@@ -281,14 +283,14 @@ def register_accelerator(acc: Accelerator, *, replace: bool = False) -> Accelera
     True
     """
     if not isinstance(acc, Accelerator):
-        raise TypeError(f"expected an Accelerator, got {type(acc).__name__}")
+        raise FlopcastTypeError(f"expected an Accelerator, got {type(acc).__name__}")
     keys = [_key(n) for n in acc.names()]
     if len(set(keys)) != len(keys):
-        raise ValueError(f"accelerator {acc.name!r} has duplicate names/aliases: {acc.names()}")
+        raise FlopcastValueError(f"accelerator {acc.name!r} has duplicate names/aliases: {acc.names()}")
     clashes = {k: _REGISTRY[k] for k in keys if k in _REGISTRY}
     if clashes and not replace:
         detail = ", ".join(f"{k!r} (taken by {a.name})" for k, a in clashes.items())
-        raise ValueError(
+        raise FlopcastValueError(
             f"cannot register accelerator {acc.name!r}: name already registered: {detail}; "
             "pass replace=True to override"
         )

@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from flopcast.errors import FlopcastValueError
+
 __all__ = [
     "Estimate",
     "PlatformVolume",
@@ -79,9 +81,9 @@ class PlatformVolume:
     def __post_init__(self) -> None:
         for what, text in (("name", self.name), ("source", self.source), ("date", self.date)):
             if not isinstance(text, str) or not text.strip():
-                raise ValueError(f"PlatformVolume {what} must be a non-empty string, got {text!r}")
+                raise FlopcastValueError(f"PlatformVolume {what} must be a non-empty string, got {text!r}")
         if self.estimate not in _ESTIMATES:
-            raise ValueError(f"estimate must be one of {_ESTIMATES}, got {self.estimate!r}")
+            raise FlopcastValueError(f"estimate must be one of {_ESTIMATES}, got {self.estimate!r}")
         for what, value in (
             ("minutes_per_day", self.minutes_per_day),
             ("uploads_per_day", self.uploads_per_day),
@@ -90,7 +92,7 @@ class PlatformVolume:
             if value is None and what != "minutes_per_day":
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-                raise ValueError(f"{self.name}: {what} must be positive and finite, got {value!r}")
+                raise FlopcastValueError(f"{self.name}: {what} must be positive and finite, got {value!r}")
             object.__setattr__(self, what, float(value))
 
 
@@ -179,10 +181,10 @@ def get_platform_volume(platform: str, estimate: str = "article") -> PlatformVol
     """
     est = estimate.strip().lower() if isinstance(estimate, str) else estimate
     if est not in _ESTIMATES:
-        raise ValueError(f"unknown estimate {estimate!r}; choose one of {_ESTIMATES}")
+        raise FlopcastValueError(f"unknown estimate {estimate!r}; choose one of {_ESTIMATES}")
     key = platform.strip().lower() if isinstance(platform, str) else platform
     for vol in _VOLUMES:
         if vol.name.lower() == key and vol.estimate == est:
             return vol
     known = sorted({v.name for v in _VOLUMES})
-    raise ValueError(f"unknown platform {platform!r}; known platforms: {', '.join(known)}")
+    raise FlopcastValueError(f"unknown platform {platform!r}; known platforms: {', '.join(known)}")

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from flopcast.catalog.sora_article import article
 from flopcast.catalog.sora_refined import refined
 from flopcast.catalog.sora_uncertain import uncertain
+from flopcast.errors import FlopcastValueError
 from flopcast.model import Model
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def get_model(name: str) -> Model:
     try:
         factory, _ = _MODELS[name]
     except KeyError:
-        raise ValueError(f"unknown Sora model {name!r}; choose one of {', '.join(_MODELS)}") from None
+        raise FlopcastValueError(f"unknown Sora model {name!r}; choose one of {', '.join(_MODELS)}") from None
     return factory()
 
 
@@ -151,11 +152,11 @@ def article_value(name: str, case: str = "low") -> float:
     38100000.0
     """
     if case not in ("low", "high"):
-        raise ValueError(f"case must be 'low' or 'high', got {case!r}")
+        raise FlopcastValueError(f"case must be 'low' or 'high', got {case!r}")
     try:
         low, high = ARTICLE_VALUES[name]
     except KeyError:
-        raise ValueError(f"the article states no value for {name!r}") from None
+        raise FlopcastValueError(f"the article states no value for {name!r}") from None
     return low if case == "low" else high
 
 

@@ -50,6 +50,7 @@ from typing import Any
 from flopcast.catalog.flops import llm_document_flop
 from flopcast.catalog.hardware import H100_SXM
 from flopcast.catalog.platforms import get_platform_volume
+from flopcast.errors import FlopcastValueError
 from flopcast.model import Model
 
 __all__ = [
@@ -419,7 +420,7 @@ def article(case: str = "low") -> Model:
     38.1
     """
     if case not in ("low", "high"):
-        raise ValueError(f"article(): case must be 'low' or 'high', got {case!r}")
+        raise FlopcastValueError(f"article(): case must be 'low' or 'high', got {case!r}")
     m = build_scaled(
         f"sora-article-{case}",
         f"Sora compute as the Factorial Funds article computes it ({case} dataset multiplier)",

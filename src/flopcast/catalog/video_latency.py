@@ -35,6 +35,7 @@ from flopcast.analysis.observations import Observation, observe
 from flopcast.catalog.flops import attention_flop, latent_frames_causal, transformer_forward_flop
 from flopcast.catalog.hardware import get_accelerator
 from flopcast.constructors import lognormal, pert
+from flopcast.errors import FlopcastValueError
 from flopcast.model import Model
 
 __all__ = ["latency_observations", "load_observations", "subject_settings", "video_latency"]
@@ -200,7 +201,7 @@ def latency_observations(sigma: float = 0.2) -> list[Observation]:
             continue
         match = _CONDITIONS.search(row["conditions"])
         if match is None:
-            raise ValueError(f"latency_observations(): cannot read the conditions {row['conditions']!r}")
+            raise FlopcastValueError(f"latency_observations(): cannot read the conditions {row['conditions']!r}")
         w, h, frames, steps, gpu = match.groups()
         gpu_name = gpu.split(";")[0].strip()
         peak = get_accelerator("H100" if "80GB" in gpu_name else gpu_name).peak_bf16_flop_per_s

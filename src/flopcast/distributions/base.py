@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.validate import (
     Constraint,
     ParameterTypeError,
@@ -155,11 +156,11 @@ class Distribution(abc.ABC):
         if size is None and rng is not None and not isinstance(rng, np.random.Generator):
             size, rng = rng, None
         if size is None:
-            raise TypeError(f"{owner}: size is required, e.g. sample(rng, 1000) or sample(1000, seed=1)")
+            raise FlopcastTypeError(f"{owner}: size is required, e.g. sample(rng, 1000) or sample(1000, seed=1)")
         if rng is None:
             rng = np.random.default_rng(seed)
         elif seed is not None:
-            raise ValueError(f"{owner}: give either rng or seed, not both")
+            raise FlopcastValueError(f"{owner}: give either rng or seed, not both")
         elif isinstance(rng, int | np.integer | np.random.SeedSequence) and not isinstance(rng, bool):
             rng = np.random.default_rng(rng)
         rng = check_rng(rng, "rng", owner)
@@ -234,7 +235,7 @@ def _check_components(value: Any, name: str, owner: str | None = None) -> tuple[
     if isinstance(value, Distribution) or not isinstance(value, tuple | list):
         raise ParameterTypeError(f"{owner}: {name} must be a tuple of Distributions, got {describe_value(value)}")
     if not value:
-        raise ValueError(f"{owner}: {name} must not be empty")
+        raise FlopcastValueError(f"{owner}: {name} must not be empty")
     return tuple(_check_distribution(c, f"{name}[{i}]", owner) for i, c in enumerate(value))
 
 
@@ -255,7 +256,7 @@ def _check_labels(value: Any, name: str, owner: str | None = None) -> tuple[str,
         if not isinstance(label, str):
             raise ParameterTypeError(f"{owner}: {name}[{i}] must be a str, got {describe_value(label)}")
     if len(set(value)) != len(value):
-        raise ValueError(f"{owner}: {name} must be unique, got {tuple(value)!r}")
+        raise FlopcastValueError(f"{owner}: {name} must be unique, got {tuple(value)!r}")
     return tuple(value)
 
 

@@ -20,6 +20,7 @@ from flopcast.distributions.base import (
     _check_upper_bound,
     _set,
 )
+from flopcast.errors import FlopcastValueError
 from flopcast.validate import (
     Constraint,
     check_ordered,
@@ -137,11 +138,11 @@ class Truncated(Distribution):
 
     def _check_relations(self) -> None:
         if self.base.is_discrete:
-            raise ValueError(f"Truncated: base must be a continuous distribution, got {self.base!r}")
+            raise FlopcastValueError(f"Truncated: base must be a continuous distribution, got {self.base!r}")
         check_ordered(self.lower, self.upper, ("lower", "upper"), "Truncated")
         fa, fb = (float(v) for v in self.base.cdf(np.array([self.lower, self.upper])))
         if not fb - fa > 0.0:
-            raise ValueError(
+            raise FlopcastValueError(
                 f"Truncated: base {self.base!r} has no probability mass in [{self.lower!r}, {self.upper!r}]"
             )
         _set(self, "_mass", (fa, fb - fa))
@@ -204,7 +205,7 @@ class Mixture(Distribution):
 
     def _check_relations(self) -> None:
         if len(self.components) != len(self.weights):
-            raise ValueError(
+            raise FlopcastValueError(
                 f"Mixture: weights must have one entry per component ({len(self.components)}), got {len(self.weights)}"
             )
         w = np.asarray(self.weights)

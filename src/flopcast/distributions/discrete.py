@@ -10,6 +10,7 @@ from typing import ClassVar
 import numpy as np
 
 from flopcast.distributions.base import Array, Distribution, _check_labels, _set
+from flopcast.errors import FlopcastValueError
 from flopcast.validate import (
     Constraint,
     check_real_tuple,
@@ -43,9 +44,9 @@ class Choice(Distribution):
     def _check_relations(self) -> None:
         n = len(self.values)
         if len(self.probs) != n:
-            raise ValueError(f"Choice: probs must have one entry per value ({n}), got {len(self.probs)}")
+            raise FlopcastValueError(f"Choice: probs must have one entry per value ({n}), got {len(self.probs)}")
         if self.labels is not None and len(self.labels) != n:
-            raise ValueError(f"Choice: labels must have one entry per value ({n}), got {len(self.labels)}")
+            raise FlopcastValueError(f"Choice: labels must have one entry per value ({n}), got {len(self.labels)}")
         order = np.argsort(np.asarray(self.values), kind="stable")
         xs = np.asarray(self.values)[order]
         cum = np.cumsum(np.asarray(self.probs)[order])

@@ -12,6 +12,7 @@ import scipy.special as sc
 
 from flopcast._ppf_table import beta_ppf
 from flopcast.distributions.base import Array, Distribution, _set
+from flopcast.errors import FlopcastValueError
 from flopcast.validate import (
     Constraint,
     check_ordered,
@@ -327,7 +328,7 @@ class Triangular(_Bounded):
 def _check_mode(owner: str, lower: float, mode: float, upper: float) -> None:
     check_ordered(lower, upper, ("lower", "upper"), owner)
     if not lower <= mode <= upper:
-        raise ValueError(f"{owner}: mode must be in [lower, upper] = [{lower!r}, {upper!r}], got {mode!r}")
+        raise FlopcastValueError(f"{owner}: mode must be in [lower, upper] = [{lower!r}, {upper!r}], got {mode!r}")
 
 
 @dataclass(frozen=True, repr=False)

@@ -15,6 +15,7 @@ from flopcast.design import BLOCK_SIZE, make_plan
 from flopcast.engine.local import LocalEngine
 from flopcast.engine.progress import Progress
 from flopcast.engine.tasks import keep_task
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.result import Result
 from flopcast.validate import check_int
 
@@ -45,7 +46,7 @@ def resolve_keep(model: Model, keep: Iterable[str] | str | bool | None) -> tuple
     if keep is None or keeps_nothing(keep):
         return tuple(model.nodes)
     if keep is True:
-        raise TypeError("keep must be None, 'summary', False or quantity names, got True")
+        raise FlopcastTypeError("keep must be None, 'summary', False or quantity names, got True")
     names = model.check_names(keep, "quantity to keep")  # type: ignore[arg-type]
     return tuple(dict.fromkeys(names))
 
@@ -53,7 +54,9 @@ def resolve_keep(model: Model, keep: Iterable[str] | str | bool | None) -> tuple
 def resolve_engine(engine: Any, workers: int | None = None) -> Any:
     """Turn ``None``/``"local"``/``"dask"`` into an engine object; engine objects pass through."""
     if workers is not None and engine not in (None, "local"):
-        raise ValueError("workers= applies to the local engine; give the engine object its own settings instead")
+        raise FlopcastValueError(
+            "workers= applies to the local engine; give the engine object its own settings instead"
+        )
     if engine is None or engine == "local":
         return LocalEngine(1 if workers is None else workers)
     if engine == "dask":
@@ -61,11 +64,15 @@ def resolve_engine(engine: Any, workers: int | None = None) -> Any:
 
         return DaskEngine()
     if isinstance(engine, str):
-        raise ValueError(f"engine must be 'local', 'dask' or an engine object, got {engine!r}")
+        raise FlopcastValueError(f"engine must be 'local', 'dask' or an engine object, got {engine!r}")
     if isinstance(engine, type):
-        raise TypeError(f"engine must be an engine object, got the class {engine.__name__}; write {engine.__name__}()")
+        raise FlopcastTypeError(
+            f"engine must be an engine object, got the class {engine.__name__}; write {engine.__name__}()"
+        )
     if not hasattr(engine, "map"):
-        raise TypeError(f"engine must be 'local', 'dask' or an engine object with map(), got {type(engine).__name__}")
+        raise FlopcastTypeError(
+            f"engine must be 'local', 'dask' or an engine object with map(), got {type(engine).__name__}"
+        )
     return engine
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from flopcast.errors import FlopcastValueError
 from flopcast.model import Assumption, Model
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def evaluate_chunk(
             elif np.shape(value) == (stop - start,):
                 env[name] = np.asarray(value, dtype=float)
             else:
-                raise ValueError(
+                raise FlopcastValueError(
                     f"derived {name!r}: returned shape {np.shape(value)} for a chunk of {stop - start} draws; "
                     "derived functions must work elementwise (use fc.minimum/fc.where, not min()/sum())"
                 )

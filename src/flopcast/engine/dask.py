@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
+
 __all__ = ["DaskEngine"]
 
 
@@ -46,7 +48,9 @@ class DaskEngine:
     def __init__(self, client: Any = None) -> None:
         distributed = _require_distributed()
         if client is not None and not isinstance(client, distributed.Client):
-            raise TypeError(f"DaskEngine: client must be a dask.distributed.Client, got {type(client).__name__}")
+            raise FlopcastTypeError(
+                f"DaskEngine: client must be a dask.distributed.Client, got {type(client).__name__}"
+            )
         self._client = client
 
     def __repr__(self) -> str:
@@ -61,12 +65,12 @@ class DaskEngine:
             try:
                 client = distributed.get_client()
             except ValueError as exc:
-                raise ValueError(
+                raise FlopcastValueError(
                     "no Dask client is running: start one (from dask.distributed import Client; client = Client()) "
                     "or pass DaskEngine(client)"
                 ) from exc
         if client.status in ("closing", "closed"):
-            raise ValueError(f"the Dask client is {client.status}; connect a new Client before simulating")
+            raise FlopcastValueError(f"the Dask client is {client.status}; connect a new Client before simulating")
         return client
 
     def map(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from flopcast import stats
+from flopcast.errors import FlopcastValueError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -87,7 +88,7 @@ def prior_posterior_plot(
     else:
         names = model.check_names(quantities)
     if not names:
-        raise ValueError("prior_posterior_plot(): no quantity to show")
+        raise FlopcastValueError("prior_posterior_plot(): no quantity to show")
     columns = max(1, min(int(columns), len(names)))
     rows = -(-len(names) // columns)
     fig = Figure(figsize=(3.6 * columns, 2.6 * rows), layout="constrained")

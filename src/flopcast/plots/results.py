@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from flopcast import stats
+from flopcast.errors import FlopcastValueError
 from flopcast.validate import check_probability
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def _names(result: Result, quantities: Iterable[str] | str | None) -> tuple[str,
         return default_quantities(result)
     names = (quantities,) if isinstance(quantities, str) else tuple(quantities)
     if not names:
-        raise ValueError("quantities must name at least one quantity")
+        raise FlopcastValueError("quantities must name at least one quantity")
     for name in names:
         result[name]  # raises a KeyError naming the known quantities
     return names
@@ -95,7 +96,7 @@ def _use_log(values: np.ndarray, refs: Sequence[float], log: bool | None) -> boo
     if log is None:
         return positive
     if log and not positive:
-        raise ValueError("log=True needs positive values; pass log=False (or None to choose automatically)")
+        raise FlopcastValueError("log=True needs positive values; pass log=False (or None to choose automatically)")
     return log
 
 
@@ -174,7 +175,7 @@ def forest_plot(
     names = _names(result, quantities)
     levels = sorted((check_probability(p, "probs") for p in probs), reverse=True)
     if not levels:
-        raise ValueError("probs must hold at least one interval mass, e.g. (0.9, 0.5)")
+        raise FlopcastValueError("probs must hold at least one interval mass, e.g. (0.9, 0.5)")
     fig = _figure(8.0, 0.95 * len(names) + 1.1)
     axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
     widths = np.linspace(2.5, 8.0, len(levels))
@@ -276,11 +277,11 @@ def distribution_plot(
     ['sora_train_flop\n[FLOP]', 'peak_fleet_gpus\n[GPU]']
     """
     if kind not in ("cdf", "density"):
-        raise ValueError(f"kind must be 'cdf' or 'density', got {kind!r}")
+        raise FlopcastValueError(f"kind must be 'cdf' or 'density', got {kind!r}")
     prob = check_probability(prob, "prob")
     names = _names(result, quantities)
     if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
-        raise ValueError(f"columns must be a positive integer, got {columns!r}")
+        raise FlopcastValueError(f"columns must be a positive integer, got {columns!r}")
     ncols = min(columns, len(names))
     nrows = -(-len(names) // ncols)
     fig = _figure(max(4.2 * ncols, 6.5), 2.7 * nrows + 0.7)  # wide enough for the title and the legend

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flopcast.errors import FlopcastValueError
 from flopcast.formatting import eng
 
 if TYPE_CHECKING:
@@ -61,7 +62,9 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     ['b', 'a']
     """
     if "swing" not in ds or "base" not in ds:
-        raise ValueError("tornado_plot() needs the Dataset of tornado() (variables swing, base, output_at_low, ...)")
+        raise FlopcastValueError(
+            "tornado_plot() needs the Dataset of tornado() (variables swing, base, output_at_low, ...)"
+        )
     names = [str(n) for n in ds["input"].values.tolist()]
     base = float(ds["base"])
     at_low = np.asarray(ds["output_at_low"].values, dtype=float)
@@ -128,7 +131,7 @@ def sobol_plot(
     (1, ['b', 'a'])
     """
     if "S1" not in ds or "ST" not in ds:
-        raise ValueError("sobol_plot() needs the Dataset of sobol() (variables S1, S1_conf, ST, ST_conf)")
+        raise FlopcastValueError("sobol_plot() needs the Dataset of sobol() (variables S1, S1_conf, ST, ST_conf)")
     all_outputs = [str(o) for o in ds["output"].values.tolist()]
     if outputs is None:
         chosen = all_outputs
@@ -136,7 +139,9 @@ def sobol_plot(
         chosen = [outputs] if isinstance(outputs, str) else list(outputs)
         for out in chosen:
             if out not in all_outputs:
-                raise ValueError(f"sobol_plot(): {out!r} is not an output of this Dataset ({', '.join(all_outputs)})")
+                raise FlopcastValueError(
+                    f"sobol_plot(): {out!r} is not an output of this Dataset ({', '.join(all_outputs)})"
+                )
     names = [str(n) for n in ds["input"].values.tolist()]
     fig = _figure(max(5.0, 1.5 + 0.55 * len(names)), 2.2 + 2.6 * len(chosen))
     axes: Any = fig.subplots(len(chosen), 1, squeeze=False)[:, 0]

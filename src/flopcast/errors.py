@@ -1,0 +1,36 @@
+"""flopcast's user errors: one base class, so that callers (and the command) can tell them from bugs.
+
+Every error that flopcast raises for bad input derives from :class:`FlopcastError` and also from the built-in
+exception a Python user expects: :class:`FlopcastValueError` is a ``ValueError``, :class:`FlopcastTypeError` a
+``TypeError``, :class:`FlopcastKeyError` a ``KeyError``. Anything else that escapes flopcast is a bug.
+
+Examples
+--------
+>>> from flopcast.errors import FlopcastError, FlopcastValueError
+>>> issubclass(FlopcastValueError, FlopcastError) and issubclass(FlopcastValueError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+__all__ = ["FlopcastError", "FlopcastKeyError", "FlopcastTypeError", "FlopcastValueError"]
+
+
+class FlopcastError(Exception):
+    """Base class of the errors flopcast raises for bad input (a model, a parameter, a file, an option)."""
+
+
+class FlopcastValueError(FlopcastError, ValueError):
+    """A value flopcast cannot use: out of range, unknown name, unit mismatch, bad file content."""
+
+
+class FlopcastTypeError(FlopcastError, TypeError):
+    """An argument of the wrong type."""
+
+
+class FlopcastKeyError(FlopcastError, KeyError):
+    """An unknown name looked up like a key (``model["nme"]``, ``result["nme"]``)."""
+
+    def __str__(self) -> str:
+        # KeyError's str() is the repr of its argument; a message reads better without the quotes.
+        return str(self.args[0]) if self.args else ""
