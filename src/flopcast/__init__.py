@@ -57,6 +57,7 @@ from flopcast.engine import LocalEngine
 from flopcast.engine.dask import DaskEngine
 from flopcast.model import Assumption, Derived, Model
 from flopcast.ops import exp, log, maximum, minimum, sqrt, where
+from flopcast.presentation import Presentation, ReportSection
 from flopcast.result import Comparison, Result, StreamedResult, compare
 from flopcast.sweep import sweep, sweep_effects
 
@@ -94,6 +95,9 @@ __all__ = [
     "Assumption",
     "Derived",
     "Model",
+    # how a model is shown: headline outputs, reference values, extra report sections
+    "Presentation",
+    "ReportSection",
     # math helpers for derived functions
     "exp",
     "log",

@@ -18,6 +18,7 @@ import numpy as np
 from flopcast.distributions import Distribution, as_distribution
 from flopcast.errors import FlopcastKeyError, FlopcastTypeError, FlopcastValueError
 from flopcast.nodes import Assumption, Derived, Node, _check_text
+from flopcast.presentation import Presentation, ReportSection, default_headline, make_presentation
 
 if TYPE_CHECKING:
     from flopcast.correlation import Correlation
@@ -103,6 +104,7 @@ class Model:
         self._point: dict[str, Any] = {}
         self._correlations: tuple[Correlation, ...] = ()
         self._joint: tuple[JointDraws, ...] = ()
+        self._presentation = Presentation()
         given = list(nodes)
         for node in given:
             if not isinstance(node, Assumption | Derived):
@@ -127,6 +129,7 @@ class Model:
         unit: str = "1",
         source: str = "",
         note: str = "",
+        label: str = "",
     ) -> Assumption:
         """Add an assumption: a distribution (or a plain number for a fixed value) with a unit and a source.
 
@@ -142,6 +145,8 @@ class Model:
             Where the value comes from.
         note : str
             Why this distribution, caveats.
+        label : str, optional
+            A readable name for tables, figures and the command (default: ``name``, which stays the key).
 
         Returns
         -------
@@ -155,7 +160,7 @@ class Model:
         >>> m.assume("steps", fc.lognormal(30, 250), unit="step", source="current video samplers").unit
         'step'
         """
-        node = Assumption(name, distribution, unit=unit, source=source, note=note)
+        node = Assumption(name, distribution, unit=unit, source=source, note=note, label=label)
         self._add(node)
         return node
 
@@ -164,7 +169,15 @@ class Model:
 
     @overload
     def derive(
-        self, function: None = None, /, *, name: str | None = None, unit: str = "1", note: str = "", source: str = ""
+        self,
+        function: None = None,
+        /,
+        *,
+        name: str | None = None,
+        unit: str = "1",
+        note: str = "",
+        source: str = "",
+        label: str = "",
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
 
     def derive(
@@ -176,12 +189,14 @@ class Model:
         unit: str = "1",
         note: str = "",
         source: str = "",
+        label: str = "",
     ) -> Any:
         """Add a derived quantity; use as a decorator, ``@model.derive(unit="FLOP")``.
 
         The function's name is the quantity's name (or ``name=``), its parameter names are its inputs.
         The function is returned unchanged. ``source`` cites where the formula comes from (default: the
-        formula itself, recorded as the function's inputs).
+        formula itself, recorded as the function's inputs); ``label`` is a readable name for tables, figures and
+        the command (default: the name).
 
         Examples
         --------
@@ -199,7 +214,7 @@ class Model:
             node_name = name if name is not None else getattr(fn, "__name__", None)
             if node_name is None:
                 raise FlopcastTypeError(f"derived function {fn!r} has no __name__; pass name=")
-            self._add(Derived(node_name, fn, unit=unit, note=note, source=source))
+            self._add(Derived(node_name, fn, unit=unit, note=note, source=source, label=label))
             return fn
 
         if function is not None:
@@ -334,6 +349,60 @@ class Model:
             ) from exc
         units.check_dimension(result, node.unit, owner)
 
+    # ------------------------------------------------------------------ presentation
+    def present(
+        self,
+        headline: Iterable[str] | str | None = None,
+        references: Mapping[str, Mapping[str, float]] | None = None,
+        sections: Iterable[ReportSection] | None = None,
+    ) -> Presentation:
+        """Declare how the model is shown: headline outputs, reference values and extra report sections.
+
+        Each argument left as None keeps what was declared before. The presentation survives :meth:`replace`.
+
+        Parameters
+        ----------
+        headline : str or iterable of str, optional
+            The outputs a report, its figures and the command lead with (default: :attr:`headline`'s leaves).
+        references : mapping, optional
+            quantity -> {label: value}: values to compare the distribution with, e.g. a published estimate.
+        sections : iterable of ReportSection, optional
+            Extra report sections, each ``ReportSection(title, render)`` with ``render(model, result)``
+            returning Markdown.
+
+        Returns
+        -------
+        Presentation
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.uniform(1, 2))
+        >>> @m.derive
+        ... def b(a):
+        ...     return 2 * a
+        >>> m.present(headline=["a", "b"], references={"b": {"low case": 2.5, "high case": 3.5}}).headline
+        ('a', 'b')
+        >>> m.replace(a=1.5).headline
+        ('a', 'b')
+        """
+        self._presentation = make_presentation(self, self._presentation, headline, references, sections)
+        return self._presentation
+
+    @property
+    def presentation(self) -> Presentation:
+        """What :meth:`present` declared (an empty :class:`~flopcast.presentation.Presentation` by default)."""
+        return self._presentation
+
+    @property
+    def headline(self) -> tuple[str, ...]:
+        """The outputs to lead with: the declared headline, else the derived quantities nothing else uses.
+
+        A model without derived quantities leads with its uncertain assumptions (or all its assumptions).
+        """
+        return self._presentation.headline or default_headline(self)
+
     # ------------------------------------------------------------------ inspection
     @property
     def nodes(self) -> dict[str, Node]:
@@ -413,8 +482,9 @@ class Model:
         for j, name in enumerate(joint.names):
             old = self._nodes[name]
             changes[name] = Assumption(
-                name, Empirical(joint.table[:, j], w), unit=old.unit, source=source, note=note or old.note
-            )
+                name, Empirical(joint.table[:, j], w), unit=old.unit, source=source, note=note or old.note,
+                label=old.label,
+            )  # fmt: skip
         model = self.replace(**changes)
         model._correlations = tuple(c for c in model._correlations if not set(c.names) & set(joint.names))
         model._joint = tuple(g for g in model._joint if not set(g.names) & set(joint.names)) + (joint,)
@@ -565,14 +635,15 @@ class Model:
                 nodes.append(new)
             elif callable(new) and not isinstance(new, Distribution) and not hasattr(new, "ppf"):
                 unit = node.unit
-                nodes.append(Derived(n, new, unit=unit, note="what-if: replaced function"))
+                nodes.append(Derived(n, new, unit=unit, note="what-if: replaced function", label=node.label))
             else:
                 dist = as_distribution(new, n)
                 source = node.source if isinstance(node, Assumption) else f"what-if: fixed derived quantity {n!r}"
                 note = (node.note + "; " if isinstance(node, Assumption) and node.note else "") + "what-if value"
-                nodes.append(Assumption(n, dist, unit=node.unit, source=source, note=note))
+                nodes.append(Assumption(n, dist, unit=node.unit, source=source, note=note, label=node.label))
         # Derived quantities now fixed may leave inputs unused; keep them: they still describe the model.
         model = Model(self.name, nodes, description=self.description)
+        model._presentation = self._presentation
         for corr in self._correlations:
             if all(x in model.uncertain for x in corr.names):
                 model._correlations = (*model._correlations, corr)

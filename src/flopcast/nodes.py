@@ -54,6 +54,8 @@ class Assumption:
         Where the value or the distribution comes from.
     note : str
         Why this distribution was chosen, caveats.
+    label : str
+        A readable name for tables, figures and the command (default: the name, which stays the key).
 
     Examples
     --------
@@ -68,6 +70,7 @@ class Assumption:
     unit: str = "1"
     source: str = ""
     note: str = ""
+    label: str = ""
 
     def __post_init__(self) -> None:
         _check_name(self.name, "assumption")
@@ -75,6 +78,7 @@ class Assumption:
         _check_text(self.unit, f"assumption {self.name!r}: unit")
         _check_text(self.source, f"assumption {self.name!r}: source")
         _check_text(self.note, f"assumption {self.name!r}: note")
+        _set_label(self)
 
     @property
     def is_uncertain(self) -> bool:
@@ -89,6 +93,7 @@ class Derived:
     The function's parameter names are its inputs. It must use arithmetic and flopcast's math helpers
     (:func:`flopcast.log`, :func:`flopcast.exp`, :func:`flopcast.minimum`, :func:`flopcast.maximum`,
     :func:`flopcast.where`) so that it runs on numpy arrays, pint quantities and PyTensor variables alike.
+    ``label`` is a readable name for tables, figures and the command (default: the name, which stays the key).
 
     Examples
     --------
@@ -104,6 +109,7 @@ class Derived:
     unit: str = "1"
     note: str = ""
     source: str = ""
+    label: str = ""
     inputs: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -115,11 +121,17 @@ class Derived:
         _check_text(self.unit, f"derived {self.name!r}: unit")
         _check_text(self.note, f"derived {self.name!r}: note")
         _check_text(self.source, f"derived {self.name!r}: source")
+        _set_label(self)
         object.__setattr__(self, "inputs", _inputs_of(self.function, self.name))
 
     def __call__(self, *args: Any) -> Any:
         """Evaluate the function on its inputs, given in the order of :attr:`inputs`."""
         return self.function(*args)
+
+
+def _set_label(node: Assumption | Derived) -> None:
+    label = _check_text(node.label, f"{node.name!r}: label").strip()
+    object.__setattr__(node, "label", label or node.name)
 
 
 def _inputs_of(function: Callable[..., Any], name: str) -> tuple[str, ...]:
