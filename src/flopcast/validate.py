@@ -197,7 +197,7 @@ def check_real(value: Any, name: str, owner: str | None = None) -> float:
     >>> check_real(float("nan"), "mu", "Normal")
     Traceback (most recent call last):
     ...
-    ValueError: Normal: mu must be a finite real number, got nan
+    flopcast.errors.FlopcastValueError: Normal: mu must be a finite real number, got nan
     """
     if not is_real_number(value):
         raise ParameterTypeError(f"{_label(name, owner)} must be a real number, got {describe_value(value)}")
@@ -228,7 +228,7 @@ def check_positive(value: Any, name: str, owner: str | None = None) -> float:
     >>> check_positive(-1, "sigma", "LogNormal")
     Traceback (most recent call last):
     ...
-    ValueError: LogNormal: sigma must be > 0, got -1.0
+    flopcast.errors.FlopcastValueError: LogNormal: sigma must be > 0, got -1.0
     """
     out = check_real(value, name, owner)
     if not out > 0.0:
@@ -327,7 +327,7 @@ def check_probability(value: Any, name: str, owner: str | None = None) -> float:
     >>> check_probability(1.5, "prob")
     Traceback (most recent call last):
     ...
-    ValueError: prob must be in (0, 1), got 1.5
+    flopcast.errors.FlopcastValueError: prob must be in (0, 1), got 1.5
     """
     return check_in_interval(value, name, owner, lower=0.0, upper=1.0)
 
@@ -390,7 +390,7 @@ def check_int(
     >>> check_int(-1, "size", minimum=0)
     Traceback (most recent call last):
     ...
-    ValueError: size must be an integer >= 0, got -1
+    flopcast.errors.FlopcastValueError: size must be an integer >= 0, got -1
     """
     label = _label(name, owner)
     if isinstance(value, numbers.Integral | np.integer) and not isinstance(value, bool | np.bool_):
@@ -439,7 +439,7 @@ def check_ordered(
     >>> check_ordered(5.0, 1.0, owner="Uniform")
     Traceback (most recent call last):
     ...
-    ValueError: Uniform: lower must be < upper, got lower=5.0, upper=1.0
+    flopcast.errors.FlopcastValueError: Uniform: lower must be < upper, got lower=5.0, upper=1.0
     """
     ok = lower < upper if strict else lower <= upper
     if not ok:
@@ -511,7 +511,7 @@ def check_weights(
     >>> check_weights([0.5, 0.6], "weights", "Mixture")
     Traceback (most recent call last):
     ...
-    ValueError: Mixture: weights must sum to 1 (within 1e-09), got sum 1.1
+    flopcast.errors.FlopcastValueError: Mixture: weights must sum to 1 (within 1e-09), got sum 1.1
     """
     seq = _as_sequence(values, name, owner)
     out = tuple(check_nonnegative(v, f"{name}[{i}]", owner) for i, v in enumerate(seq))
