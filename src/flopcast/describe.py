@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from flopcast.formatting import eng, table
 
 if TYPE_CHECKING:
-    from flopcast.model import Description, Model
+    from flopcast.model import Model
 
-__all__ = ["describe_model", "format_description"]
+__all__ = ["Description", "describe_model", "format_description"]
+
+
+@dataclass(frozen=True)
+class Description:
+    """What a model holds: one row per assumption and per derived quantity; ``str()`` is an aligned table."""
+
+    model: str
+    assumptions: list[dict[str, Any]]
+    derived: list[dict[str, Any]]
+
+    def __str__(self) -> str:
+        return format_description(self)
 
 
 def describe_model(model: Model) -> Description:
     """Rows for the assumptions (distribution, 90% interval, unit, source) and the derived quantities."""
-    from flopcast.model import Description
-
     assumptions = []
     for name, a in model.assumptions.items():
         dist = a.distribution

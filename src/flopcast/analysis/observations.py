@@ -27,9 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from flopcast.engine.chunk import needed
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
-from flopcast.model import Assumption, Model
+from flopcast.model import Derived, Model
 from flopcast.validate import check_real
 
 __all__ = ["KINDS", "Observation", "inputs_of", "log_likelihood", "noise", "observe", "predict"]
@@ -250,7 +249,8 @@ def noise(obs: Observation) -> Callable[[np.ndarray, np.random.Generator], np.nd
 def inputs_of(model: Model, obs: Observation) -> tuple[str, ...]:
     """The uncertain assumptions that an observation's prediction depends on (given ones excluded)."""
     uncertain = set(model.uncertain)
-    return tuple(n for n in needed(model, [obs.quantity], given=obs.given) if n in uncertain and n not in obs.given)
+    ancestors = model.graph.ancestors([obs.quantity], given=obs.given)
+    return tuple(n for n in ancestors if n in uncertain and n not in obs.given)
 
 
 def predict(model: Model, obs: Observation, values: Mapping[str, Any]) -> Any:
@@ -275,21 +275,9 @@ def predict(model: Model, obs: Observation, values: Mapping[str, Any]) -> Any:
     >>> predict(m, observe("c", 1.0, given={"b": 3.0}), {"a": np.array([1.0, 2.0])}).tolist()
     [3.0, 6.0]
     """
-    nodes = model.nodes
-    point = model.point()
-    env: dict[str, Any] = {}
-    affected: set[str] = set()
-    for name in needed(model, [obs.quantity], given=obs.given):
-        node = nodes[name]
-        if name in obs.given:
-            env[name] = obs.given[name]
-            affected.add(name)
-        elif isinstance(node, Assumption):
-            env[name] = values[name] if name in values else point[name]
-        elif name in values and not any(i in affected for i in node.inputs):
-            env[name] = values[name]
-        else:
-            env[name] = node.function(*(env[i] for i in node.inputs))
-            if any(i in affected for i in node.inputs):
-                affected.add(name)
-    return env[obs.quantity]
+    graph = model.graph
+    # Derived quantities in ``values`` that no given condition affects are reused: the graph is cut there too.
+    affected = graph.descendants(obs.given)
+    reused = [k for k in values if k not in affected and isinstance(graph.nodes.get(k), Derived)]
+    out = graph.evaluate({**values, **obs.given}, outputs=[obs.quantity], given=(*obs.given, *reused))
+    return out[obs.quantity]

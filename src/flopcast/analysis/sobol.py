@@ -280,7 +280,7 @@ def _check_n(n: Any, name: str) -> int:
 
 def _outputs_on(model: Model, values: dict[str, np.ndarray], outputs: tuple[str, ...], n: int) -> np.ndarray:
     with np.errstate(all="ignore"):
-        got = model.evaluate(values, keep=outputs)
+        got = model.graph.evaluate(values, outputs=outputs)
     return np.column_stack([np.broadcast_to(np.asarray(got[o], dtype=np.float64), (n,)) for o in outputs])
 
 

@@ -87,7 +87,9 @@ def tornado(
         ends[i] = dists[name].ppf(np.array([low, high]))
         values[name][1 + 2 * i : 3 + 2 * i] = ends[i]
     with np.errstate(all="ignore"):
-        y = np.broadcast_to(np.asarray(model.evaluate(values, keep=[out])[out], dtype=np.float64), (2 * d + 1,))
+        y = np.broadcast_to(
+            np.asarray(model.graph.evaluate(values, outputs=[out])[out], dtype=np.float64), (2 * d + 1,)
+        )
     at_low, at_high = y[1::2], y[2::2]
     swing = np.abs(at_high - at_low)
     if not np.all(np.isfinite(y)):

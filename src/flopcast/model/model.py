@@ -10,65 +10,23 @@ all at once (``Model(name, nodes=[...])``) is sorted topologically and cycles ar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from flopcast.distributions import Distribution, as_distribution
 from flopcast.errors import FlopcastKeyError, FlopcastTypeError, FlopcastValueError
-from flopcast.nodes import Assumption, Derived, Node, _check_text
+from flopcast.model import checks
+from flopcast.model.graph import Graph
+from flopcast.model.nodes import Assumption, Derived, Node, _check_text
 from flopcast.presentation import Presentation, ReportSection, default_headline, make_presentation
 
 if TYPE_CHECKING:
     from flopcast.correlation import Correlation
+    from flopcast.describe import Description
     from flopcast.joint import JointDraws
 
 __all__ = ["Assumption", "Derived", "Model"]
-
-
-def _topological_order(nodes: Mapping[str, Node], model_name: str) -> list[str]:
-    """Order nodes so that every input comes before its user; refuse unknown inputs and cycles."""
-    for node in nodes.values():
-        if isinstance(node, Derived):
-            for inp in node.inputs:
-                if inp not in nodes:
-                    raise _unknown_input(node, inp, nodes, model_name)
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            cycle = path[path.index(name) :] + [name]
-            raise FlopcastValueError(
-                f"model {model_name!r}: cycle among derived quantities: {' -> '.join(cycle)}; "
-                "a quantity cannot depend on itself, directly or through others"
-            )
-        state[name] = 1
-        node = nodes[name]
-        if isinstance(node, Derived):
-            for inp in node.inputs:
-                visit(inp, [*path, name])
-        state[name] = 2
-        order.append(name)
-
-    for name in nodes:
-        visit(name, [])
-    return order
-
-
-def _unknown_input(node: Derived, inp: str, nodes: Mapping[str, Node], model_name: str) -> FlopcastValueError:
-    import difflib
-
-    close = difflib.get_close_matches(inp, list(nodes), n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    return FlopcastValueError(
-        f"derived {node.name!r}: input {inp!r} (a parameter of {getattr(node.function, '__name__', 'its function')})"
-        f" is not a quantity of model {model_name!r}.{hint} Declare it first with "
-        f"model.assume({inp!r}, ...) or rename the parameter to an existing quantity."
-    )
 
 
 class Model:
@@ -99,26 +57,26 @@ class Model:
     def __init__(self, name: str, nodes: Iterable[Node] = (), *, description: str = "") -> None:
         self.name = _check_text(name, "model name")
         self.description = _check_text(description, "model description")
-        self._nodes: dict[str, Node] = {}
-        self._order: list[str] = []
-        self._point: dict[str, Any] = {}
+        self._graph = Graph(owner=f"model {self.name!r}")
+        self._point: dict[str, float] = {}
         self._correlations: tuple[Correlation, ...] = ()
         self._joint: tuple[JointDraws, ...] = ()
         self._presentation = Presentation()
-        given = list(nodes)
-        for node in given:
+        given: dict[str, Node] = {}
+        for node in nodes:
             if not isinstance(node, Assumption | Derived):
                 raise FlopcastTypeError(
                     f"model {name!r}: nodes must be Assumption or Derived, got {type(node).__name__}"
                 )
-            if node.name in self._nodes:
+            if node.name in given:
                 raise FlopcastValueError(
                     f"model {name!r}: duplicate name {node.name!r}; every quantity needs its own name"
                 )
-            self._nodes[node.name] = node
-        for node_name in _topological_order(self._nodes, self.name):
-            self._validate_node(self._nodes[node_name])
-            self._order.append(node_name)
+            given[node.name] = node
+        graph = Graph(given.values(), owner=self._graph.owner)
+        for node_name in graph.order:
+            self._point[node_name] = checks.check_node(graph, graph.nodes[node_name], self._point)
+        self._graph = graph
 
     # ------------------------------------------------------------------ building
     def assume(
@@ -255,7 +213,7 @@ class Model:
 
         corr = Correlation.from_spearman(names, matrix)
         for n in corr.names:
-            node = self._nodes.get(n)
+            node = self._graph.nodes.get(n)
             if not isinstance(node, Assumption):
                 raise FlopcastValueError(
                     f"model {self.name!r}: correlate(): {n!r} is not an assumption of the model"
@@ -279,75 +237,15 @@ class Model:
         self._correlations = (*self._correlations, corr)
 
     def _add(self, node: Node) -> None:
-        if node.name in self._nodes:
-            kind = "assumption" if isinstance(self._nodes[node.name], Assumption) else "derived quantity"
+        if node.name in self._graph:
+            kind = "assumption" if isinstance(self._graph.nodes[node.name], Assumption) else "derived quantity"
             raise FlopcastValueError(
                 f"model {self.name!r}: duplicate name {node.name!r} (already a {kind}); "
                 "use model.replace() for a what-if, or choose another name"
             )
-        if isinstance(node, Derived):
-            if node.name in node.inputs:
-                raise FlopcastValueError(
-                    f"model {self.name!r}: cycle among derived quantities: {node.name} -> {node.name}; "
-                    "a quantity cannot depend on itself"
-                )
-            for inp in node.inputs:
-                if inp not in self._nodes:
-                    raise _unknown_input(node, inp, self._nodes, self.name)
-        self._validate_node(node)
-        self._nodes[node.name] = node
-        self._order.append(node.name)
-
-    def _validate_node(self, node: Node) -> None:
-        """Check a node's unit and, for derived ones, a scalar evaluation and the dimension of its result."""
-        from flopcast import units
-
-        if isinstance(node, Assumption):
-            units.parse_unit(node.unit, f"assumption {node.name!r}")
-            self._point[node.name] = float(node.distribution.point_value())
-            return
-        units.parse_unit(node.unit, f"derived {node.name!r}")
-        args = [self._point[i] for i in node.inputs]
-        try:
-            with np.errstate(all="ignore"):
-                value = node.function(*args)
-        except Exception as exc:
-            raise FlopcastValueError(
-                f"derived {node.name!r}: its function raised {type(exc).__name__}: {exc} on a scalar test with "
-                f"its inputs at their point values {dict(zip(node.inputs, args, strict=True))}; derived functions "
-                "must accept numbers and arrays and use flopcast's math helpers (fc.log, fc.exp, fc.minimum, "
-                "fc.maximum, fc.where)"
-            ) from exc
-        try:
-            scalar = float(np.asarray(value, dtype=float))
-        except (TypeError, ValueError) as exc:
-            raise FlopcastTypeError(
-                f"derived {node.name!r}: its function must return a number (an array for array inputs), "
-                f"got {type(value).__name__}"
-            ) from exc
-        if not np.isfinite(scalar):
-            raise FlopcastValueError(
-                f"derived {node.name!r}: gives {scalar} at the point values of its inputs "
-                f"{dict(zip(node.inputs, args, strict=True))}; check the formula and the inputs' ranges"
-            )
-        self._check_units(node)
-        self._point[node.name] = scalar
-
-    def _check_units(self, node: Derived) -> None:
-        from flopcast import units
-
-        owner = f"derived {node.name!r}"
-        args = [units.quantity(self._point[i], self._nodes[i].unit) for i in node.inputs]
-        try:
-            with np.errstate(all="ignore"):
-                result = node.function(*args)
-        except Exception as exc:  # pint raises DimensionalityError and friends on inconsistent arithmetic
-            raise FlopcastValueError(
-                f"{owner}: unit mismatch inside its formula: {exc} (inputs: "
-                + ", ".join(f"{i} [{self._nodes[i].unit}]" for i in node.inputs)
-                + "); fix the units of the inputs or the formula"
-            ) from exc
-        units.check_dimension(result, node.unit, owner)
+        graph = self._graph.with_node(node)
+        self._point[node.name] = checks.check_node(graph, node, self._point)
+        self._graph = graph
 
     # ------------------------------------------------------------------ presentation
     def present(
@@ -405,9 +303,14 @@ class Model:
 
     # ------------------------------------------------------------------ inspection
     @property
+    def graph(self) -> Graph:
+        """The model's graph: its nodes in topological order and the evaluator of derived quantities."""
+        return self._graph
+
+    @property
     def nodes(self) -> dict[str, Node]:
         """Every node by name, in topological order (a copy)."""
-        return {n: self._nodes[n] for n in self._order}
+        return dict(self._graph.nodes)
 
     @property
     def assumptions(self) -> dict[str, Assumption]:
@@ -472,7 +375,7 @@ class Model:
 
         joint = JointDraws.from_mapping(draws, weights)
         for name in joint.names:
-            if not isinstance(self._nodes.get(name), Assumption):
+            if not isinstance(self._graph.nodes.get(name), Assumption):
                 raise FlopcastValueError(
                     f"with_joint_draws(): {name!r} is not an assumption of model {self.name!r} "
                     f"(assumptions: {', '.join(self.assumptions)})"
@@ -480,7 +383,7 @@ class Model:
         w = joint.weights()
         changes = {}
         for j, name in enumerate(joint.names):
-            old = self._nodes[name]
+            old = self._graph.nodes[name]
             changes[name] = Assumption(
                 name, Empirical(joint.table[:, j], w), unit=old.unit, source=source, note=note or old.note,
                 label=old.label,
@@ -491,11 +394,11 @@ class Model:
         return model
 
     def __contains__(self, name: object) -> bool:
-        return name in self._nodes
+        return name in self._graph
 
     def __getitem__(self, name: str) -> Node:
         try:
-            return self._nodes[name]
+            return self._graph.nodes[name]
         except KeyError:
             raise self.unknown(name) from None
 
@@ -503,9 +406,9 @@ class Model:
         """The message for a name that is not in the model, with the closest match and the known names."""
         import difflib
 
-        close = difflib.get_close_matches(str(name), list(self._nodes), n=1)
+        close = difflib.get_close_matches(str(name), list(self._graph.order), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"{name!r} is not a {what} of model {self.name!r}{hint} (quantities: {', '.join(self._order)})"
+        return f"{name!r} is not a {what} of model {self.name!r}{hint} (quantities: {', '.join(self._graph.order)})"
 
     def unknown(self, name: object, what: str = "quantity") -> FlopcastKeyError:
         """The KeyError for a name that is not in the model."""
@@ -519,7 +422,7 @@ class Model:
         for n in out:
             if not isinstance(n, str):
                 raise FlopcastTypeError(f"{what} names must be strings, got {type(n).__name__}")
-            if n not in self._nodes:
+            if n not in self._graph:
                 raise FlopcastValueError(self.unknown_message(n, what))
         return out
 
@@ -564,7 +467,7 @@ class Model:
         >>> {k: round(v, 6) for k, v in m.point().items()}
         {'a': 10.0, 'b': 20.0}
         """
-        return {n: self._point[n] for n in self._order}
+        return {n: self._point[n] for n in self._graph.order}
 
     def evaluate(self, values: Mapping[str, Any], keep: Iterable[str] | None = None) -> dict[str, Any]:
         """Evaluate the derived quantities on given assumption values (numbers, arrays or symbolic variables).
@@ -588,20 +491,14 @@ class Model:
         >>> m.evaluate({"a": np.array([0.25, 0.5])})["b"].tolist()
         [0.0, 0.0]
         """
+        graph = self._graph
         for key in values:
-            if key not in self._nodes:
+            if key not in graph:
                 raise FlopcastValueError(self.unknown_message(key, "assumption"))
-        env: dict[str, Any] = {}
-        for n in self._order:
-            node = self._nodes[n]
-            if isinstance(node, Assumption):
-                env[n] = values[n] if n in values else self._point[n]
-            elif n in values:  # a derived quantity fixed from outside (what-if or conditioning)
-                env[n] = values[n]
-            else:
-                env[n] = node.function(*(env[i] for i in node.inputs))
-        names = self._order if keep is None else self.check_names(keep)
-        return {n: env[n] for n in names}
+        names = graph.order if keep is None else self.check_names(keep)
+        # A derived quantity given a value is fixed from outside (a what-if or a condition): the graph is cut there.
+        fixed = [k for k in values if isinstance(graph.nodes[k], Derived)]
+        return graph.evaluate(values, outputs=names, given=fixed)
 
     def replace(self, **changes: Any) -> Model:
         """Return a new model with some nodes replaced; this model is left untouched.
@@ -620,11 +517,11 @@ class Model:
         (250.0, 34.641)
         """
         for key in changes:
-            if key not in self._nodes:
+            if key not in self._graph:
                 raise FlopcastValueError(self.unknown_message(key))
         nodes: list[Node] = []
-        for n in self._order:
-            node = self._nodes[n]
+        for n in self._graph.order:
+            node = self._graph.nodes[n]
             if n not in changes:
                 nodes.append(node)
                 continue
@@ -649,7 +546,7 @@ class Model:
                 model._correlations = (*model._correlations, corr)
         for group in self._joint:
             # A joint group survives only while every member still has the marginal it was given.
-            if all(model._nodes[x] is self._nodes[x] for x in group.names):
+            if all(model._graph.nodes[x] is self._graph.nodes[x] for x in group.names):
                 model._joint = (*model._joint, group)
         return model
 
@@ -715,17 +612,3 @@ class Model:
 
         return run(self, n, seed=seed, design=design, keep=keep, stream=stream, prob=prob, levels=levels,
                    chunk_size=chunk_size, engine=engine, workers=workers, progress=progress)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Description:
-    """What a model holds: one row per assumption and per derived quantity; ``str()`` is an aligned table."""
-
-    model: str
-    assumptions: list[dict[str, Any]]
-    derived: list[dict[str, Any]]
-
-    def __str__(self) -> str:
-        from flopcast.describe import format_description
-
-        return format_description(self)
