@@ -205,7 +205,7 @@ def test_article_model_has_nothing_to_rank():
 def test_output_that_cannot_be_written_is_a_user_error(tmp_path: Path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    assert_user_error(run("report", "--n", "1000", "--out", str(blocker)), "cannot write the output", "--out")
+    assert_user_error(run("report", "--n", "1000", "--out", str(blocker)), "is a file", "--out")
     assert_user_error(run("report", "--n", str(10**12), "--out", str(tmp_path / "r")), "lower --n")
 
 

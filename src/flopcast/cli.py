@@ -14,8 +14,10 @@ Python file, ``path/to/file.py`` or ``path/to/file.py:name`` (see :mod:`flopcast
 Output: aligned tables with engineering notation and units on standard output; with ``--json``, one JSON
 document on standard output and nothing else. A progress bar appears on standard error for runs longer than a
 second when it is a terminal. User errors (a bad option, an unknown model or quantity, a file that does not
-define a model) print one line, ``flopcast: error: ...``, on standard error and exit with status 2; set
-``FLOPCAST_DEBUG=1`` to see the traceback instead.
+define a model: every :class:`~flopcast.errors.FlopcastError`) print one line, ``flopcast: error: ...``, on
+standard error and exit with status 2; set ``FLOPCAST_DEBUG=1`` to see the traceback instead. Any other error is
+a bug of flopcast: its traceback is printed, with how to report it, and the status is 1. When the reader of the
+output goes away (``flopcast audit | head -2``) the command ends quietly with status 0.
 
 Examples
 --------
@@ -32,11 +34,12 @@ import json
 import math
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from flopcast.cli_models import DEFAULT_MODEL, ModelNotFound, builtin_models, load_model
-from flopcast.errors import FlopcastTypeError
+from flopcast.cli_models import DEFAULT_MODEL, builtin_models, load_model
+from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
 from flopcast.formatting import eng, table
 
 __all__ = ["UsageError", "build_parser", "main"]
@@ -45,8 +48,8 @@ __all__ = ["UsageError", "build_parser", "main"]
 USAGE_ERROR = 2
 
 
-class UsageError(Exception):
-    """A mistake of the user: printed as one line, exit status 2."""
+class UsageError(FlopcastValueError):
+    """A mistake of the user on the command line: printed as one line, exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prob", type=_probability, default=0.9, help="mass of the intervals (default 0.9)")
     p.add_argument("--design", choices=("random", "lhs", "sobol"), default="random", help="design (default random)")
     p.add_argument("--out", default="flopcast-report", help="output folder (default ./flopcast-report)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder that holds other files (they are kept; flopcast replaces only its own files)",
+    )
     p.add_argument(
         "--output",
         action="append",
@@ -325,8 +333,12 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
+    from flopcast.engine import MemoryLimitError
+    from flopcast.output_folder import OutputFolderError
     from flopcast.report import write_report
 
+    if not args.out.strip():
+        raise UsageError("--out is empty: give a folder name (use --out . for the current folder)")
     model = load_model(args.model)
     outputs = args.output
     if outputs:
@@ -335,20 +347,26 @@ def _cmd_report(args: argparse.Namespace) -> None:
     if args.sensitivity_output is not None:
         _check_output(model, args.sensitivity_output)
     _status(args, f"Running {model.name!r}: {args.n:,} draws, seed {args.seed}, {args.design} design ...")
-    report = write_report(
-        model,
-        args.out,
-        n=args.n,
-        seed=args.seed,
-        prob=args.prob,
-        design=args.design,
-        outputs=outputs,
-        sensitivity_output=args.sensitivity_output,
-        sensitivity_n=args.sensitivity_n,
-        html=not args.no_html,
-        progress=_progress(args),
-        label=args.model,
-    )
+    try:
+        report = write_report(
+            model,
+            args.out,
+            n=args.n,
+            seed=args.seed,
+            prob=args.prob,
+            design=args.design,
+            outputs=outputs,
+            sensitivity_output=args.sensitivity_output,
+            sensitivity_n=args.sensitivity_n,
+            html=not args.no_html,
+            progress=_progress(args),
+            label=args.model,
+            force=args.force,
+        )
+    except OutputFolderError as exc:  # the library's advice names Python arguments; give the command's options
+        raise UsageError(f"{exc.problem}; {exc.cli_fix}") from exc
+    except MemoryLimitError as exc:
+        raise UsageError(f"{exc.problem}; lower --n (the report keeps every draw)") from exc
     if args.json:
         _print_json(report.to_json())
         return
@@ -383,50 +401,75 @@ _COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
-    parser = build_parser()
+    """Run the command with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    flopcast's own errors (:class:`~flopcast.errors.FlopcastError`: bad options, models, files) print one line and
+    return 2. Anything else is a bug: its traceback is printed with a request to report it, and 1 is returned. A
+    reader that stops early (``flopcast audit | head``) ends the command quietly with status 0.
+    """
     debug = bool(os.environ.get("FLOPCAST_DEBUG"))
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-        if args.command is None:
-            raise UsageError(f"choose a command: {', '.join(_COMMANDS)} (see 'flopcast --help')")
-        _COMMANDS[args.command](args)
-    except (UsageError, ModelNotFound) as exc:
+        try:
+            status = _run(argv)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here when the output fitted in the buffer
+    except BrokenPipeError:
+        # Checked before OSError (its base): the reader went away, which is not an error of the command.
+        _silence_stdout()
+        return 0
+    except FlopcastError as exc:
         if debug:
             raise
-        print(f"flopcast: error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    except (ValueError, KeyError, TypeError) as exc:
-        # Validation errors of flopcast name the parameter and the fix; show them as one line.
-        if debug:
-            raise
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"flopcast: error: {message}", file=sys.stderr)
-        return USAGE_ERROR
-    except OSError as exc:  # the output folder cannot be created or written (a file is in the way, no permission)
-        if debug:
-            raise
-        where = f": {exc.filename}" if exc.filename else ""
-        print(
-            f"flopcast: error: cannot write the output{where} ({exc.strerror or exc}); choose another --out",
-            file=sys.stderr,
-        )
+        print(f"flopcast: error: {_one_line(exc)}", file=sys.stderr)
         return USAGE_ERROR
     except MemoryError:
+        # Not a bug of flopcast's but a limit of the machine; runs too large to hold are refused earlier.
         if debug:
             raise
-        print(
-            "flopcast: error: not enough memory to keep that many draws; lower --n (the report keeps every draw)",
-            file=sys.stderr,
-        )
+        print("flopcast: error: out of memory; lower --n", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("flopcast: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # e.g. `flopcast audit | head`
-        sys.stderr.close()
-        return 0
+    except Exception:
+        traceback.print_exc()
+        print(_BUG_REPORT, file=sys.stderr)
+        return 1
+    return status
+
+
+#: What the command says after the traceback of an error that is not the user's.
+_BUG_REPORT = (
+    "flopcast: internal error: this is a bug in flopcast, not a mistake of yours. Please report it with the "
+    "command you ran, the traceback above and the output of 'flopcast --version'."
+)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command is None:
+        raise UsageError(f"choose a command: {', '.join(_COMMANDS)} (see 'flopcast --help')")
+    _COMMANDS[args.command](args)
     return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())
+
+
+def _silence_stdout() -> None:
+    """Point the process's stdout at /dev/null, so that Python's flush at exit does not fail again."""
+    stdout = sys.__stdout__
+    if stdout is None or sys.stdout is not stdout:
+        return  # redirected in-process (tests): nothing is flushed at exit
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

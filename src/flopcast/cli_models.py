@@ -95,8 +95,12 @@ def _split_file_spec(spec: str) -> tuple[Path | None, str | None]:
 
 
 def _from_file(path: Path, attr: str | None) -> Model:
-    if not path.is_file():
-        raise ModelNotFound(f"model file {str(path)!r} does not exist")
+    try:
+        exists = path.is_file()
+    except OSError as exc:  # a name too long for the file system, a folder that cannot be read
+        raise ModelNotFound(f"model file {_short(str(path))!r} cannot be read: {exc.strerror or exc}") from None
+    if not exists:
+        raise ModelNotFound(f"model file {_short(str(path))!r} does not exist")
     module = _run_file(path)
     where = f"{path}"
     if attr is not None:
@@ -123,6 +127,11 @@ def _from_file(path: Path, attr: str | None) -> Model:
         f"{where} does not define a model: define a flopcast Model at module level, or a function of no "
         f"arguments annotated '-> fc.Model', or name one as {path}:name"
     )
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """``text`` cut to ``limit`` characters, so that a huge argument does not flood the one-line error."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _run_file(path: Path) -> Any:

@@ -23,13 +23,14 @@ from __future__ import annotations
 import datetime as _dt
 import platform
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastTypeError
 from flopcast.formatting import eng
 from flopcast.model import Model
+from flopcast.output_folder import OutputFolder
 from flopcast.report_html import Block, Figure, Heading, Paragraph, Table, to_html, to_markdown
 from flopcast.validate import check_int, check_probability
 
@@ -70,6 +71,8 @@ SORA_LABELS: Mapping[str, str] = {
 }
 
 FIGURES = ("forest", "distributions", "tornado", "sobol")
+#: Every file a report may write (the folder refuses to replace a user's file of one of these names).
+REPORT_FILES = (*(f"{name}.png" for name in FIGURES), "summary.csv", "draws.nc", "report.md", "report.html")
 
 
 def is_sora(model: Model) -> bool:
@@ -198,6 +201,7 @@ def write_report(
     html: bool = True,
     progress: bool | None = None,
     label: str | None = None,
+    force: bool = False,
 ) -> Report:
     """Run ``model`` and write a report folder: Markdown and HTML pages, PNG figures, the draws as netCDF.
 
@@ -206,7 +210,8 @@ def write_report(
     model : Model
         The model to run.
     out : str or Path, default "flopcast-report"
-        The folder to write (created if needed; files of the same names are overwritten).
+        The folder to write: created if needed; an existing folder must be empty or hold an earlier flopcast
+        report (see :mod:`flopcast.output_folder`: files are replaced atomically, a user's files never).
     n : int, default 100_000
         Draws of the run.
     seed : int, default 2024
@@ -228,6 +233,9 @@ def write_report(
         Progress bar of the run (default: on a terminal, for runs longer than a second).
     label : str, optional
         How the model was named (e.g. ``"uncertain"`` or ``"my_model.py:build"``), for the provenance.
+    force : bool, default False
+        Write into a folder that also holds other files (they are kept; a file of the user's with the name of a
+        report file is still refused).
 
     Returns
     -------
@@ -263,8 +271,8 @@ def write_report(
         sensitivity_output = "peak_fleet_gpus" if is_sora(model) else names[0]
     else:
         model.check_names([sensitivity_output], "output")
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    output = OutputFolder(out, REPORT_FILES, force=force)
+    output.check()  # refuse a folder of the user's before the run, not after it
 
     result = model.simulate(n, seed=seed, design=design, progress=progress)
     summary = _summary(result, names, prob)
@@ -281,7 +289,7 @@ def write_report(
         "python": platform.python_version(),
         "numpy": np.__version__,
     }
-    report = Report(folder, result, tuple(names), summary, provenance=provenance)
+    report = Report(output.path, result, tuple(names), summary, provenance=provenance)
     sora = is_sora(model)
     if sora:
         from flopcast.analysis.audit import audit
@@ -291,20 +299,28 @@ def write_report(
         report.sensitivity_output = sensitivity_output
         report.sobol, report.tornado = _sensitivity(model, names, sensitivity_output, sensitivity_n, seed)
 
-    _figures(report, reference=_article_values() if sora else None)
-    report.files["summary"] = folder / "summary.csv"
-    summary.to_csv(report.files["summary"])
-    report.files["draws"] = folder / "draws.nc"
-    result.to_netcdf(report.files["draws"])
-
-    report.files["markdown"] = folder / "report.md"
-    if html:
-        report.files["html"] = folder / "report.html"
-    blocks = _blocks(report, sora)
-    report.files["markdown"].write_text(to_markdown(blocks), encoding="utf-8")
-    if html:
-        report.files["html"].write_text(to_html(blocks, title=f"flopcast report: {model.name}"), encoding="utf-8")
+    with output:  # locked: another run writing there waits, then the folder holds one complete report
+        _write(report, output, sora, html)
     return report
+
+
+# ---------------------------------------------------------------------------------------------- writing
+def _write(report: Report, output: OutputFolder, sora: bool, html: bool) -> None:
+    """Write every file under a temporary name, then put them all in place at once (see output_folder)."""
+    _figures(report, output, reference=_article_values() if sora else None)
+    report.files["summary"] = output.stage("summary.csv", report.summary.to_csv)
+    report.files["draws"] = output.stage("draws.nc", report.result.to_netcdf)
+    report.files["markdown"] = output.path / "report.md"
+    if html:
+        report.files["html"] = output.path / "report.html"
+    blocks = _blocks(report, sora)
+    output.stage("report.md", lambda path: path.write_text(to_markdown(blocks), encoding="utf-8"))
+    if html:
+        # The page embeds the figures: read them from where they are staged (they take their place at commit).
+        embedded = [replace(b, path=output.staged(b.path.name)) if isinstance(b, Figure) else b for b in blocks]
+        page = to_html(embedded, title=f"flopcast report: {report.result.model.name}")
+        output.stage("report.html", lambda path: path.write_text(page, encoding="utf-8"))
+    output.commit()  # also removes the files of the previous report that this one has not (figures)
 
 
 # ---------------------------------------------------------------------------------------------- computations
@@ -336,31 +352,26 @@ def _sensitivity(
     return indices, swings
 
 
-def _figures(report: Report, reference: Mapping[str, tuple[float, float]] | None) -> None:
+def _figures(report: Report, folder: OutputFolder, reference: Mapping[str, tuple[float, float]] | None) -> None:
     from flopcast.plots.results import distribution_plot, forest_plot
 
-    folder, result = report.path, report.result
+    result = report.result
     fig = forest_plot(result, report.outputs, probs=(report.provenance["prob"], 0.5), reference=reference)
-    _save(report, "forest", fig)
-    _save(report, "distributions", distribution_plot(result, report.outputs, reference=reference))
+    _save(report, folder, "forest", fig)
+    _save(report, folder, "distributions", distribution_plot(result, report.outputs, reference=reference))
     if report.tornado is not None and report.sobol is not None:
         from flopcast.plots.sensitivity import sobol_plot, tornado_plot
 
         output = report.sensitivity_output or report.outputs[0]
-        _save(report, "tornado", tornado_plot(report.tornado))
+        _save(report, folder, "tornado", tornado_plot(report.tornado))
         # The main output and the first headline output: a panel per output of 8 would be a poster.
         panels = list(dict.fromkeys([output, report.outputs[0]]))
         panels = [p for p in panels if p in report.sobol["output"].values.tolist()]
-        _save(report, "sobol", sobol_plot(report.sobol, panels))
-    for name in FIGURES:  # stale figures of an earlier report in the same folder would mislead
-        if name not in report.files and (folder / f"{name}.png").exists():
-            (folder / f"{name}.png").unlink()
+        _save(report, folder, "sobol", sobol_plot(report.sobol, panels))
 
 
-def _save(report: Report, name: str, fig: Any) -> None:
-    path = report.path / f"{name}.png"
-    fig.savefig(path, dpi=120)
-    report.files[name] = path
+def _save(report: Report, folder: OutputFolder, name: str, fig: Any) -> None:
+    report.files[name] = folder.stage(f"{name}.png", lambda path: fig.savefig(path, dpi=120))
 
 
 # ---------------------------------------------------------------------------------------------- the page

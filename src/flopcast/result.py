@@ -209,8 +209,15 @@ class Result:
         return tree
 
     def to_netcdf(self, path: Any) -> None:
-        """Write the DataTree of the draws to a netCDF file (read it back with ``xarray.open_datatree``)."""
-        self.data.to_netcdf(path, engine="h5netcdf")
+        """Write the DataTree of the draws to a netCDF file (read it back with ``xarray.open_datatree``).
+
+        The file is written under a temporary name beside ``path`` and renamed into place, so an interrupted
+        write leaves the previous file, never a truncated one (see :func:`flopcast.output_folder.atomic_write`).
+        """
+        from flopcast.output_folder import atomic_write
+
+        data = self.data
+        atomic_write(path, lambda tmp: data.to_netcdf(tmp, engine="h5netcdf"))
 
 
 def summary_frame(names: Iterable[str], rows: list[tuple[Any, ...]], prob: float) -> pd.DataFrame:

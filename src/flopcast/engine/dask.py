@@ -8,6 +8,7 @@ seed, the result is unchanged.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -81,13 +82,26 @@ class DaskEngine:
         distributed = _require_distributed()
         client = self.client
         shared = client.scatter(payload, broadcast=True, hash=False)
-        starts = [b[0] for b in bounds]
-        stops = [b[1] for b in bounds]
-        futures = client.map(task, [shared] * len(bounds), starts, stops, pure=False)
-        where = {f.key: b for f, b in zip(futures, bounds, strict=True)}
+        # A window of chunks in flight, refilled as they finish: the chunks of a run of any size are never all
+        # submitted (or listed) at once, and finished results never pile up.
+        window = max(8, 4 * sum(client.nthreads().values()))
+        todo = iter(bounds)
+        pending: dict[Any, tuple[Any, tuple[int, int]]] = {}
+        finished = distributed.as_completed(with_results=True)
+
+        def submit(bound: tuple[int, int]) -> None:
+            future = client.submit(task, shared, bound[0], bound[1], pure=False)
+            pending[future.key] = (future, bound)
+            finished.add(future)
+
         try:
-            for future, result in distributed.as_completed(futures, with_results=True):
-                start, stop = where[future.key]
+            for bound in itertools.islice(todo, window):
+                submit(bound)
+            for future, result in finished:
+                _, (start, stop) = pending.pop(future.key)
                 consume(start, stop, result)
+                following = next(todo, None)
+                if following is not None:
+                    submit(following)
         finally:
-            client.cancel(futures)
+            client.cancel([future for future, _ in pending.values()])

@@ -18,8 +18,13 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(blob: bytes) -> None:
+    import signal
+
     import cloudpickle
 
+    # Ctrl-C reaches every process of the terminal's group. Workers leave it to the parent, which stops them
+    # all (a worker dying on its own, mid-task, can leave the pool waiting for a result that never comes).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["task"], _WORKER["payload"] = cloudpickle.loads(blob)
 
 
@@ -71,7 +76,8 @@ class LocalEngine:
         context = multiprocessing.get_context("spawn")
         pending: dict[Future[Any], tuple[int, int]] = {}
         todo = iter(bounds)
-        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker, initargs=(blob,)) as pool:
+        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker, initargs=(blob,))
+        try:
             # Keep at most two chunks per worker in flight so that results never pile up in memory.
             for start, stop in todo:
                 pending[pool.submit(_run_in_worker, start, stop)] = (start, stop)
@@ -85,3 +91,21 @@ class LocalEngine:
                     nxt = next(todo, None)
                     if nxt is not None:
                         pending[pool.submit(_run_in_worker, *nxt)] = nxt
+        except BaseException:
+            # Ctrl-C or an error: stop the workers now rather than wait for the chunks they are computing.
+            _stop(pool)
+            raise
+        pool.shutdown(wait=True)
+
+
+def _stop(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
+    """Cancel what is queued, terminate the worker processes and reap them (killed if they do not end)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(grace)
+        if process.is_alive():  # pragma: no cover - a worker stuck in native code that ignores SIGTERM
+            process.kill()
+            process.join(grace)

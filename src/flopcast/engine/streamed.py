@@ -12,7 +12,6 @@ from flopcast.engine.tasks import stream_task
 from flopcast.streaming import (
     PILOT_SIZE,
     ChunkStats,
-    Moments,
     StreamSummary,
     brackets_from_pilot,
     finish,
@@ -38,12 +37,38 @@ def _levels(prob: float, extra: Iterable[float]) -> np.ndarray:
     return np.array(sorted(set(levels)))
 
 
-def _collector(parts: dict[int, dict[str, ChunkStats]], bar: Progress) -> Any:
-    def consume(start: int, stop: int, result: dict[str, ChunkStats]) -> None:
-        parts[start] = result
-        bar.update(stop - start)
+class _InOrder:
+    """Merge the chunk reductions of each quantity in chunk order, as soon as the next chunk in order is in.
 
-    return consume
+    Moments merged in a fixed order make the sums the same whatever engine or number of workers computed the
+    chunks. Only chunks that arrive ahead of their turn wait here (at most those in flight), so memory does not
+    grow with the number of chunks.
+    """
+
+    def __init__(self, first: dict[str, ChunkStats], start: int, bar: Progress) -> None:
+        self.moments = {name: part.moments for name, part in first.items()}
+        self.below = {name: part.below.copy() for name, part in first.items()}
+        self.inside = {name: [[v] for v in part.inside] for name, part in first.items()}
+        self.next = start
+        self.waiting: dict[int, tuple[int, dict[str, ChunkStats]]] = {}
+        self.bar = bar
+
+    def __call__(self, start: int, stop: int, result: dict[str, ChunkStats]) -> None:
+        self.waiting[start] = (stop, result)
+        while self.next in self.waiting:
+            stop, ready = self.waiting.pop(self.next)
+            for name, part in ready.items():
+                self.moments[name] = self.moments[name].merge(part.moments)
+                self.below[name] += part.below
+                for kept, values in zip(self.inside[name], part.inside, strict=True):
+                    if values.size:
+                        kept.append(values)
+            self.next = stop
+        self.bar.update(stop - start)
+
+    def total(self, name: str) -> ChunkStats:
+        """All the chunks of ``name`` merged as one reduction."""
+        return ChunkStats(self.moments[name], self.below[name], [np.concatenate(v) for v in self.inside[name]])
 
 
 def run_streamed(
@@ -51,7 +76,7 @@ def run_streamed(
     levels: Iterable[float], progress: bool | None,
 ) -> StreamedResult:  # fmt: skip
     """Run ``plan`` keeping no draws; return exact moments, quantiles and HDIs of ``names``."""
-    from flopcast.engine import chunk_bounds, collect_draws
+    from flopcast.engine import ChunkBounds, chunk_bounds, collect_draws
     from flopcast.result import StreamedResult
 
     prob = check_probability(prob, "prob")
@@ -62,7 +87,7 @@ def run_streamed(
         pilot = collect_draws(model, plan, names, chunk_bounds(m, chunk), runner, progress, bar=bar)
         wanted = _levels(prob, levels)
         summaries: dict[str, StreamSummary] = {}
-        rest = [(s, min(s + chunk, n)) for s in range(m, n, chunk)]
+        rest = ChunkBounds(n, chunk, first=m)  # lazy: any n, without a list of its chunks
         todo = list(names)
         widen = 1.0
         for _attempt in range(_MAX_RETRIES):
@@ -74,19 +99,13 @@ def run_streamed(
                 )
                 for name in todo
             }  # fmt: skip
-            parts: dict[int, dict[str, ChunkStats]] = {}
-
-            if rest:
-                runner.map(stream_task, (model, plan, tuple(todo), brackets), rest, _collector(parts, bar))
+            merged = _InOrder({name: ChunkStats.of(np.asarray(pilot[name]), brackets[name]) for name in todo}, m, bar)
+            if len(rest):
+                runner.map(stream_task, (model, plan, tuple(todo), brackets), rest, merged)
             missed = []
             for name in todo:
-                x = np.asarray(pilot[name])
-                # Chunk results are merged in chunk order, so the sums do not depend on who computed them.
-                ordered = [ChunkStats.of(x, brackets[name])] + [parts[s][name] for s in sorted(parts)]
-                moments = Moments()
-                for part in ordered:
-                    moments = moments.merge(part.moments)
-                summary = summarize(n, moments, finish(ordered, brackets[name]), wanted, prob, windows[name])
+                whole = merged.total(name)
+                summary = summarize(n, whole.moments, finish([whole], brackets[name]), wanted, prob, windows[name])
                 if summary is None:
                     missed.append(name)
                 else:
