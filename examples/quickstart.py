@@ -16,14 +16,15 @@ def build() -> fc.Model:
     m.assume("peak", 989.4e12, unit="FLOP/s/GPU", source="NVIDIA H100 SXM datasheet, dense BF16")
     m.assume("mfu", fc.beta(mean=0.4, sd=0.08), source="model FLOPs utilization of large runs, 30-50%")
     m.assume("flop_per_param_token", 6, unit="FLOP/parameter/token", source="6 N D (Kaplan et al. 2020)")
+    m.assume("seconds_per_day", 86400, unit="s/day", source="definition")
 
     @m.derive(unit="FLOP")
     def train_flop(params, tokens, flop_per_param_token):
         return flop_per_param_token * params * tokens
 
     @m.derive(unit="GPU*day")
-    def gpu_days(train_flop, peak, mfu):
-        return train_flop / (peak * mfu) / 86400
+    def gpu_days(train_flop, peak, mfu, seconds_per_day):
+        return train_flop / (peak * mfu) / seconds_per_day
 
     return m
 

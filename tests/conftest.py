@@ -5,7 +5,7 @@ import flopcast as fc
 
 @pytest.fixture
 def benchmark_model() -> fc.Model:
-    """The benchmark model of the project's benchmarks (17 inputs, 8 derived quantities)."""
+    """The benchmark model of the project's benchmarks (19 inputs, 15 uncertain, 8 derived quantities)."""
     from flopcast.catalog.benchmark import benchmark_model
 
     return benchmark_model()

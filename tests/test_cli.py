@@ -37,10 +37,11 @@ USER_MODEL = textwrap.dedent(
         m = fc.Model("toy-gpu-days", description="GPU-days of a training run")
         m.assume("flop", fc.lognormal(1e22, 1e24), unit="FLOP", source="a guess")
         m.assume("rate", fc.uniform(2e14, 4e14), unit="FLOP/s/GPU", source="H100 at 20-40% of peak")
+        m.assume("seconds_per_day", 86400, unit="s/day", source="definition")
 
         @m.derive(unit="GPU*day")
-        def gpu_days(flop, rate):
-            return flop / rate / 86400
+        def gpu_days(flop, rate, seconds_per_day):
+            return flop / rate / seconds_per_day
 
         return m
 

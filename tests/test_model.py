@@ -15,9 +15,11 @@ def make_chain() -> fc.Model:
     def gpu_seconds(flop, rate):
         return flop / rate
 
+    m.assume("seconds_per_day", 86400, unit="s/day", source="definition")  # a constant carries its unit
+
     @m.derive(unit="GPU*day")
-    def gpu_days(gpu_seconds):
-        return gpu_seconds / 86400
+    def gpu_days(gpu_seconds, seconds_per_day):
+        return gpu_seconds / seconds_per_day
 
     return m
 
@@ -33,10 +35,10 @@ def test_point_values_use_point_or_median():
 
 def test_nodes_in_topological_order_and_properties():
     m = make_chain()
-    assert list(m.nodes) == ["flop", "rate", "gpu_seconds", "gpu_days"]
+    assert list(m.nodes) == ["flop", "rate", "gpu_seconds", "seconds_per_day", "gpu_days"]
     assert m.uncertain == ("flop",)
     assert list(m.derived) == ["gpu_seconds", "gpu_days"]
-    assert m.derived["gpu_days"].inputs == ("gpu_seconds",)
+    assert m.derived["gpu_days"].inputs == ("gpu_seconds", "seconds_per_day")
     assert "flop" in m and "nope" not in m
 
 
@@ -198,8 +200,8 @@ def test_replace_returns_new_model_and_leaves_original():
 
 def test_replace_with_function():
     m = make_chain()
-    m2 = m.replace(gpu_days=lambda gpu_seconds: gpu_seconds / 3600 / 24)
-    assert m2.point()["gpu_days"] == pytest.approx(m.point()["gpu_days"])
+    m2 = m.replace(gpu_days=lambda gpu_seconds, seconds_per_day: 2 * gpu_seconds / seconds_per_day)
+    assert m2.point()["gpu_days"] == pytest.approx(2 * m.point()["gpu_days"])
 
 
 def test_user_inputs_not_mutated():
@@ -234,7 +236,7 @@ def test_describe_rows_and_table():
     assert d.derived[1] == {
         "name": "gpu_days",
         "unit": "GPU*day",
-        "inputs": ["gpu_seconds"],
+        "inputs": ["gpu_seconds", "seconds_per_day"],
         "point": pytest.approx(1e21 / 4e14 / 86400),
         "note": "",
     }

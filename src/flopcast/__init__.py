@@ -10,9 +10,10 @@ Examples
 >>> m = fc.Model("gpu-days")
 >>> _ = m.assume("train_flop", fc.lognormal(1e24, 1e25), unit="FLOP", source="a range of frontier runs")
 >>> _ = m.assume("flop_per_gpu_s", fc.uniform(3e14, 5e14), unit="FLOP/s/GPU", source="H100 at 30-50% MFU")
+>>> _ = m.assume("seconds_per_day", 86400, unit="s/day", source="definition")
 >>> @m.derive(unit="GPU*day")
-... def gpu_days(train_flop, flop_per_gpu_s):
-...     return train_flop / flop_per_gpu_s / 86400
+... def gpu_days(train_flop, flop_per_gpu_s, seconds_per_day):
+...     return train_flop / flop_per_gpu_s / seconds_per_day
 >>> res = m.simulate(10_000, seed=1)
 >>> lo, hi = res.interval("gpu_days", prob=0.9)
 >>> 2e4 < lo < hi < 4e5

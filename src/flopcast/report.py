@@ -248,9 +248,10 @@ def write_report(
     >>> m = fc.Model("toy")
     >>> _ = m.assume("flop", fc.lognormal(1e20, 1e22), unit="FLOP", source="a guess")
     >>> _ = m.assume("rate", fc.uniform(2e14, 4e14), unit="FLOP/s/GPU", source="H100 at 20-40% of peak")
+    >>> _ = m.assume("seconds_per_day", 86400, unit="s/day", source="definition")
     >>> @m.derive(unit="GPU*day")
-    ... def gpu_days(flop, rate):
-    ...     return flop / rate / 86400
+    ... def gpu_days(flop, rate, seconds_per_day):
+    ...     return flop / rate / seconds_per_day
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     rep = write_report(m, tmp, n=2000, sensitivity_n=256)
     ...     sorted(p.name for p in rep.files.values())  # doctest: +NORMALIZE_WHITESPACE

@@ -123,3 +123,108 @@ def check_dimension(result: Any, declared: str, owner: str) -> None:
             f" but its inputs give {str(got)!r} {dict(got.dimensionality) or '(dimensionless)'}; "
             "fix the declared unit, the units of its inputs, or the formula"
         )
+
+
+def check_scale(result: Any, plain: float, declared: str, owner: str) -> None:
+    """Check that a formula's plain-float result is its value in the declared unit, not a multiple of it.
+
+    The engine computes on plain floats, each input in its declared unit, so a formula that gives GPU*second
+    under a declared GPU*hour is 3,600 times too large although the dimensions agree. ``result`` is the formula
+    evaluated on pint quantities, ``plain`` the same formula on the plain point values: converting ``result`` to
+    ``declared`` must give ``plain`` back (factor 1, to rounding).
+
+    Parameters
+    ----------
+    result : pint.Quantity or number
+        The formula on pint quantities (a plain number is dimensionless, in unit 1).
+    plain : float
+        The formula on the plain point values of its inputs.
+    declared : str
+        The declared unit (its dimension already checked by :func:`check_dimension`).
+    owner : str
+        The node, for the message (``"derived 'gpu_hours'"``).
+
+    Raises
+    ------
+    FlopcastValueError
+        Naming the quantity, the unit the formula gives, the declared unit, the factor between them and a fix.
+
+    Examples
+    --------
+    >>> from flopcast.units import check_scale, quantity
+    >>> seconds = quantity(7200.0, "GPU*s")
+    >>> check_scale(seconds / quantity(3600.0, "s/hour"), 2.0, "GPU*hour", "derived 'gpu_hours'")  # passes
+    >>> check_scale(seconds, 7200.0, "GPU*hour", "derived 'gpu_hours'")
+    Traceback (most recent call last):
+    ...
+    flopcast.errors.FlopcastValueError: derived 'gpu_hours': the formula gives GPU*second, declared GPU*hour \
+(1 GPU*second = 1/3600 GPU*hour): divide by 3600 through a constant that carries its unit, such as \
+m.assume('second_per_hour', 3600, unit='second/hour') (a bare number carries none), or declare unit='GPU*second'
+    """
+    import math
+
+    ureg = registry()
+    target = ureg.Unit(declared.strip() or "1")
+    got = result.units if isinstance(result, ureg.Quantity) else ureg.dimensionless
+    factor = float(ureg.Quantity(1.0, got).to(target).magnitude)
+    if not math.isclose(factor, 1.0, rel_tol=1e-9):
+        raise FlopcastValueError(_scale_message(owner, got, target, factor))
+    magnitude = float(result.to(target).magnitude) if isinstance(result, ureg.Quantity) else float(result)
+    if not math.isclose(magnitude, plain, rel_tol=1e-9, abs_tol=1e-300):
+        # Same units at the end, different numbers: pint converted an operand on the way, which plain floats
+        # cannot do (a sum of hours and seconds).
+        raise FlopcastValueError(
+            f"{owner}: on plain numbers the formula gives {plain:.6g}, but with units it gives {magnitude:.6g} "
+            f"{target:C}: it combines compatible units of different scale (such as hours plus seconds), which "
+            "plain numbers cannot convert; convert the inputs to one unit first (declare them in the same unit)"
+        )
+
+
+def _ratio_text(factor: float) -> tuple[str, str]:
+    """``(1/3600, "divide by 3600")`` or ``(100, "multiply by 100")`` for a conversion factor."""
+    if factor < 1:
+        inverse = 1 / factor
+        shown = f"{round(inverse):d}" if abs(inverse - round(inverse)) < 1e-6 * inverse else f"{inverse:.6g}"
+        return f"1/{shown}", f"divide by {shown}"
+    shown = f"{round(factor):d}" if abs(factor - round(factor)) < 1e-6 * factor else f"{factor:.6g}"
+    return shown, f"multiply by {shown}"
+
+
+def _scale_message(owner: str, got: pint.Unit, target: pint.Unit, factor: float) -> str:
+    ratio, action = _ratio_text(factor)
+    got_text, target_text = _unit_text(got), _unit_text(target)
+    # The constant that makes pint see the conversion: got / c = target, so c has unit got/target (or the
+    # reverse when multiplying).
+    if factor < 1:
+        unit, value = got / target, ratio.removeprefix("1/")
+    else:
+        unit, value = target / got, ratio
+    unit_text = _unit_text(unit)
+    name = unit_text.replace("/", "_per_").replace("*", "_").replace("**", "")
+    name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name).strip("_") or "factor"
+    fix = (
+        f"{action} through a constant that carries its unit, such as m.assume({name!r}, {value}, "
+        f"unit={unit_text!r}) (a bare number carries none), or declare unit={got_text!r}"
+    )
+    if "percent" in got_text:
+        fix += "; or give the percent input as a fraction in unit '1'"
+    plain = " (a plain number)" if got_text == "1" else ""
+    return (
+        f"{owner}: the formula gives {got_text}{plain}, declared {target_text} "
+        f"({_amount('1', got_text)} = {_amount(ratio, target_text)}): {fix}"
+    )
+
+
+def _unit_text(unit: pint.Unit) -> str:
+    """``GPU*second``; ``1`` for dimensionless."""
+    text = format(unit, "C")
+    return "1" if text in ("", "dimensionless") else text
+
+
+def _amount(number: str, unit: str) -> str:
+    """``1 GPU*second``, but ``3600/hour`` rather than ``3600 1/hour`` and ``1`` rather than ``1 1``."""
+    if unit == "1":
+        return number
+    if unit.startswith("1/"):
+        return f"{number}{unit[1:]}" if "/" not in number else f"({number}){unit[1:]}"
+    return f"{number} {unit}"

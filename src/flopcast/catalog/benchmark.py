@@ -1,4 +1,4 @@
-"""The benchmark model: a Sora-like estimate with 17 inputs and 8 derived quantities.
+"""The benchmark model: a Sora-like estimate with 19 inputs (15 uncertain) and 8 derived quantities.
 
 The same model is implemented by hand in numpy and in peer libraries under ``benchmarks/``, so that flopcast is
 timed on exactly the same work; tests use it as a realistic graph.
@@ -24,7 +24,7 @@ def benchmark_model() -> fc.Model:
     >>> from flopcast.catalog.benchmark import benchmark_model
     >>> m = benchmark_model()
     >>> len(m.assumptions), len(m.derived)
-    (17, 8)
+    (19, 8)
     """
     m = fc.Model(
         "benchmark",
@@ -48,6 +48,10 @@ def benchmark_model() -> fc.Model:
     m.assume("youtube_ai_share", fc.beta(3, 17), source=src)
     m.assume("peak_factor", fc.uniform(1.5, 3), source=src)
     m.assume("candidates", fc.uniform(1, 4), source=src)
+    # Conversion constants carry their units, so the unit check can prove the formulas' scale (a bare 3600
+    # would leave video_min_per_gpu_hour in 1/second under a declared 1/hour).
+    m.assume("seconds_per_hour", 3600, unit="s/hour", source="definition")
+    m.assume("hours_per_day", 24, unit="hour/day", source="definition")
 
     @m.derive(unit="frame")
     def latent_frames(fps: Any, duration_s: Any, temporal_compression: Any) -> Any:
@@ -73,8 +77,8 @@ def benchmark_model() -> fc.Model:
         return train_flop / video_flop
 
     @m.derive(unit="1/hour")
-    def video_min_per_gpu_hour(peak_flops: Any, mfu: Any, video_flop: Any) -> Any:
-        return 3600 * peak_flops * mfu / video_flop
+    def video_min_per_gpu_hour(peak_flops: Any, mfu: Any, video_flop: Any, seconds_per_hour: Any) -> Any:
+        return seconds_per_hour * peak_flops * mfu / video_flop
 
     @m.derive(unit="1/day")
     def ai_min_per_day(
@@ -83,7 +87,9 @@ def benchmark_model() -> fc.Model:
         return tiktok_min_per_day * tiktok_ai_share + youtube_min_per_day * youtube_ai_share
 
     @m.derive(unit="1")
-    def fleet(ai_min_per_day: Any, candidates: Any, peak_factor: Any, video_min_per_gpu_hour: Any) -> Any:
-        return ai_min_per_day * candidates * peak_factor / (video_min_per_gpu_hour * 24)
+    def fleet(
+        ai_min_per_day: Any, candidates: Any, peak_factor: Any, video_min_per_gpu_hour: Any, hours_per_day: Any
+    ) -> Any:
+        return ai_min_per_day * candidates * peak_factor / (video_min_per_gpu_hour * hours_per_day)
 
     return m

@@ -17,7 +17,7 @@ from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.model.graph import Graph
 from flopcast.model.nodes import Assumption, Derived, Node
 
-__all__ = ["check_node", "check_unit", "scalar_trial", "unit_trial"]
+__all__ = ["check_node", "check_scale", "check_unit", "scalar_trial", "unit_trial"]
 
 
 def check_node(graph: Graph, node: Node, point: Mapping[str, float]) -> float:
@@ -29,7 +29,8 @@ def check_node(graph: Graph, node: Node, point: Mapping[str, float]) -> float:
     if isinstance(node, Assumption):
         return graph.point[node.name]
     value = scalar_trial(graph, node, point)
-    unit_trial(graph, node, point)
+    with_units = unit_trial(graph, node, point)
+    check_scale(node, with_units, value)
     return value
 
 
@@ -74,8 +75,11 @@ def scalar_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> flo
     return scalar
 
 
-def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> None:
-    """The function's arithmetic on pint quantities is consistent and gives the declared dimension."""
+def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> Any:
+    """The function's arithmetic on pint quantities is consistent and gives the declared dimension.
+
+    Returns the result on pint quantities, for :func:`check_scale`.
+    """
     from flopcast import units
 
     owner = f"derived {node.name!r}"
@@ -90,3 +94,14 @@ def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> None:
             + "); fix the units of the inputs or the formula"
         ) from exc
     units.check_dimension(result, node.unit, owner)
+    return result
+
+
+def check_scale(node: Derived, with_units: Any, plain: float) -> None:
+    """The plain-float result is the value in the declared unit: GPU*second is not GPU*hour, 1 is not percent.
+
+    ``with_units`` is the result of :func:`unit_trial`, ``plain`` that of :func:`scalar_trial`.
+    """
+    from flopcast import units
+
+    units.check_scale(with_units, plain, node.unit, f"derived {node.name!r}")
