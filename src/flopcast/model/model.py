@@ -47,9 +47,10 @@ class Model:
     >>> m = fc.Model("toy")
     >>> _ = m.assume("flop", fc.lognormal(1e20, 1e22), unit="FLOP", source="a guess")
     >>> _ = m.assume("throughput", 4e14, unit="FLOP/s/GPU", source="a measured rate")
+    >>> _ = m.assume("seconds_per_day", 86400, unit="s/day", source="definition")
     >>> @m.derive(unit="GPU*day")
-    ... def gpu_days(flop, throughput):
-    ...     return flop / throughput / 86400
+    ... def gpu_days(flop, throughput, seconds_per_day):
+    ...     return flop / throughput / seconds_per_day
     >>> round(m.point()["gpu_days"])
     29
     """
