@@ -175,7 +175,7 @@ def test_nuts_marginalizes_discrete_choices_and_matches_psis():
     like = {k: np.exp(-0.5 * ((np.log(2.5) - np.log(k)) / s) ** 2) for k in (1.0, 3.0)}
     p_high = like[3.0] / (like[1.0] + like[3.0])
     for cal, draws in ((nuts, 2000), (psis, psis.diagnostics["ess"])):
-        share = float(np.mean(cal.data["posterior"]["k"].values == 3.0))
+        share = float(np.mean(cal.to_datatree()["posterior"]["k"].values == 3.0))
         assert share == pytest.approx(p_high, abs=4 * np.sqrt(p_high * (1 - p_high) / draws) + 0.01)
     assert nuts.diagnostics["divergences"] == 0
     # Only discrete unknowns: nothing for NUTS to sample, said clearly.
@@ -289,17 +289,17 @@ def test_psis_reuses_given_prior_draws():
 # ------------------------------------------------------------------------------------------ outputs
 def test_data_tree_groups(latency_psis, latency_nuts):
     for cal in (latency_psis, latency_nuts):
-        tree = cal.data
+        tree = cal.to_datatree()
         for group in ("prior", "posterior", "observed_data", "prior_predictive", "posterior_predictive"):
             assert group in tree.children, group
         assert tree["posterior"]["rate"].dims == ("chain", "draw")
         assert tree["prior"]["time"].attrs["unit"] == "s"
         assert float(tree["observed_data"]["b: time"]) == 5.5
         assert tree["observed_data"]["b: time"].attrs["given"] == "{'work': 10.0}"
-    assert latency_nuts.data["posterior"].sizes["chain"] == 2
-    assert "importance_weights" in latency_psis.data.children
-    assert "weighted resample" in latency_psis.data["posterior"].attrs["note"]
-    weights = np.exp(latency_psis.data["importance_weights"]["log_weight"].values)
+    assert latency_nuts.to_datatree()["posterior"].sizes["chain"] == 2
+    assert "importance_weights" in latency_psis.to_datatree().children
+    assert "weighted resample" in latency_psis.to_datatree()["posterior"].attrs["note"]
+    weights = np.exp(latency_psis.to_datatree()["importance_weights"]["log_weight"].values)
     assert weights.sum() == pytest.approx(1.0)
 
 
@@ -354,7 +354,7 @@ def test_nuts_samples_only_what_observations_depend_on():
 def test_pymc_mapping_of_every_continuous_family():
     import pymc as pm
 
-    from flopcast.analysis.pymc_model import pymc_variable
+    from flopcast.analysis.calibration.families import to_pymc
 
     dists = {
         "ln": fc.LogNormal(1.0, 0.5),
@@ -370,8 +370,8 @@ def test_pymc_mapping_of_every_continuous_family():
         "mx": fc.mixture([fc.Normal(0.0, 1.0), fc.LogNormal(2.0, 0.3)], [0.3, 0.7]),
     }
     with pm.Model():
-        rvs = [pymc_variable(name, d) for name, d in dists.items()]
-        assert pymc_variable("pt", fc.point(3.0)) == 3.0
+        rvs = [to_pymc(d, name) for name, d in dists.items()]
+        assert to_pymc(fc.point(3.0), "pt") == 3.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         draws = pm.draw(rvs, draws=6000, random_seed=0)

@@ -14,26 +14,26 @@ of four kinds, chosen to be stated simply:
     flipped for at least), so a prediction a few ``sigma`` beyond the bound is nearly excluded. The softness is
     relative, like the default kind.
 
-The same likelihood is written twice, once for numpy arrays (:func:`log_likelihood`, used by PSIS) and once for
-PyTensor variables (:mod:`flopcast.analysis.pymc_model`, used by NUTS).
+Each kind is one object of :mod:`flopcast.analysis.likelihoods`, which gives its numpy log-density (used by PSIS),
+its PyTensor log-density (used by NUTS) and its measurement noise (used by predictive checks).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from flopcast.analysis.likelihoods import LIKELIHOODS
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.model import Derived, Model
 from flopcast.validate import check_real
 
 __all__ = ["KINDS", "Observation", "inputs_of", "log_likelihood", "noise", "observe", "predict"]
 
-KINDS = ("relative", "absolute", "at_most", "at_least")
+KINDS = tuple(LIKELIHOODS)
 """The likelihood kinds of an observation."""
 
 _ALIASES = {"lognormal": "relative", "normal": "absolute"}
@@ -193,12 +193,6 @@ def observe(
     return Observation(quantity, val, sig, kind, fixed, subject, source)
 
 
-def _log_ndtr(z: np.ndarray) -> np.ndarray:
-    from scipy.special import log_ndtr
-
-    return np.asarray(log_ndtr(z), dtype=float)
-
-
 def log_likelihood(obs: Observation, predicted: np.ndarray) -> np.ndarray:
     """Log-likelihood of an observation for each predicted value (numpy; constants dropped).
 
@@ -212,20 +206,7 @@ def log_likelihood(obs: Observation, predicted: np.ndarray) -> np.ndarray:
     >>> log_likelihood(observe("y", 10.0, sigma=0.5), np.array([10.0, -1.0])).tolist()
     [0.0, -inf]
     """
-    pred = np.asarray(predicted, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if obs.kind == "absolute":
-            out = -0.5 * ((obs.value - pred) / obs.sigma) ** 2
-        else:
-            log_pred = np.log(np.where(pred > 0.0, pred, np.nan))
-            z = (math.log(obs.value) - log_pred) / obs.sigma
-            if obs.kind == "relative":
-                out = -0.5 * z**2
-            elif obs.kind == "at_most":
-                out = _log_ndtr(np.where(pred > 0.0, z, np.inf))
-            else:
-                out = _log_ndtr(-z)
-    return np.where(np.isnan(out), -np.inf, out)
+    return LIKELIHOODS[obs.kind].log_density(obs.value, obs.sigma, predicted)
 
 
 def noise(obs: Observation) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
@@ -233,17 +214,8 @@ def noise(obs: Observation) -> Callable[[np.ndarray, np.random.Generator], np.nd
 
     Bounds have no noise model; their simulated measurement is the prediction.
     """
-
-    def relative(pred: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        return pred * np.exp(obs.sigma * rng.standard_normal(pred.shape))
-
-    def absolute(pred: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        return pred + obs.sigma * rng.standard_normal(pred.shape)
-
-    def exact(pred: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        return pred
-
-    return {"relative": relative, "absolute": absolute}.get(obs.kind, exact)
+    likelihood = LIKELIHOODS[obs.kind]
+    return lambda pred, rng: likelihood.noise(obs.sigma, pred, rng)
 
 
 def inputs_of(model: Model, obs: Observation) -> tuple[str, ...]:
