@@ -1,6 +1,6 @@
 """Time flopcast against hand-written numpy and its peers on the benchmark model.
 
-The job (``/work/shared/reference/benchmark-model.md``): draw ``N`` joint samples of the benchmark
+The job (``benchmarks/benchmark-model.md``): draw ``N`` joint samples of the benchmark
 model's inputs, evaluate its derived quantities and compute the 5%, 50% and 95% quantiles of
 ``train_flop``, ``breakeven_min`` and ``fleet``. For flopcast that is ``m.simulate(N, seed=s,
 design=d, keep=OUTPUTS)`` and ``res.quantile(name, [0.05, 0.5, 0.95])`` per output; building the

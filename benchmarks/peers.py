@@ -1,6 +1,6 @@
 """The benchmark model written by hand and in peer libraries, for timing flopcast side by side.
 
-Every implementation does the same job (see ``/work/shared/reference/benchmark-model.md``): draw
+Every implementation does the same job (see ``benchmarks/benchmark-model.md``): draw
 ``n`` joint samples of the 15 uncertain inputs, evaluate the derived quantities and return the 5%,
 50% and 95% quantiles of ``train_flop``, ``breakeven_min`` and ``fleet``. Each one is an
 :class:`Impl`: ``build()`` does the imports, model building and compilation (timed separately), and

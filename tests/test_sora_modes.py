@@ -163,10 +163,10 @@ def test_regression_pin() -> None:
 
 
 PIN = {
-    "uncertain:sora_train_flop": 1.1432626829922546e25,
-    "uncertain:breakeven_minutes": 14536467.214598611,
-    "uncertain:peak_fleet_gpus": 3882567.5623019505,
-    "refined:sora_train_flop": 2.98905542257295e25,
-    "refined:breakeven_minutes": 4141272.56308969,
-    "refined:peak_fleet_gpus": 37531716.44740485,
+    "uncertain:sora_train_flop": 1.1430897601851695e25,
+    "uncertain:breakeven_minutes": 14464783.751178544,
+    "uncertain:peak_fleet_gpus": 3934263.5189945637,
+    "refined:sora_train_flop": 3.0165152135809697e25,
+    "refined:breakeven_minutes": 4141526.163567492,
+    "refined:peak_fleet_gpus": 36929018.8233562,
 }

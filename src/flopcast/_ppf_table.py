@@ -83,24 +83,30 @@ class _Hermite:
         coef[:, 2] = 3.0 * (p1 - p0) - 2.0 * m0 - m1
         coef[:, 3] = 2.0 * (p0 - p1) + m0 + m1
         self.t0, self.t1, self.n, self.coef = t0, t1, n, coef
+        # One contiguous array per coefficient: gathering with take() into a reused buffer writes one value per
+        # point and coefficient, where coef[i] would write a (points, 4) temporary and then read it strided.
+        self.columns = tuple(np.ascontiguousarray(coef[:, k]) for k in range(4))
         self.inv_h = n / (t1 - t0)
 
     def __call__(self, t: _Array) -> _Array:
         """Evaluate at ``t`` (values outside ``[t0, t1]`` are clamped to it)."""
-        s = t - self.t0
+        s = np.subtract(t, self.t0)
         s *= self.inv_h
         np.fmax(s, 0.0, out=s)  # also maps NaN to 0 (NaN inputs are handled by callers)
         np.fmin(s, float(self.n), out=s)
         i = s.astype(np.intp)
         np.minimum(i, self.n - 1, out=i)
         s -= i
-        c = self.coef[i]
-        x = c[:, 3] * s
-        x += c[:, 2]
+        c0, c1, c2, c3 = self.columns
+        # Horner's rule, c3 s^3 + c2 s^2 + c1 s + c0, in the same order of operations as ever (same bits).
+        x = c3.take(i)
         x *= s
-        x += c[:, 1]
+        buf = c2.take(i)
+        x += buf
         x *= s
-        x += c[:, 0]
+        x += c1.take(i, out=buf)
+        x *= s
+        x += c0.take(i, out=buf)
         return x
 
 
@@ -287,5 +293,5 @@ def beta_ppf(
     u = np.asarray(u, dtype=np.float64)
     if method == "exact" or (method == "auto" and u.size < EXACT_BELOW):
         return _betaincinv(alpha, beta, u)
-    flat = np.array(u, dtype=np.float64, copy=True).reshape(-1)
+    flat = u.reshape(-1)  # the tables never write to their input, so a view will do
     return beta_ppf_table(float(alpha), float(beta))(flat).reshape(u.shape)

@@ -9,7 +9,8 @@ the draws of every other one unchanged.
 
 Designs:
 
-- ``"random"``: plain Monte Carlo with each family's fast native sampler;
+- ``"random"``: plain Monte Carlo with each family's cheapest exact sampler (numpy's native ones; beta and PERT
+  through the verified table inverse CDF of :mod:`flopcast._ppf_table`);
 - ``"lhs"``: Latin hypercube, stratified within each block, mapped through inverse CDFs;
 - ``"sobol"``: one scrambled Sobol' sequence over the whole run (scipy's engine), mapped through inverse CDFs.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import warnings
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -100,56 +102,93 @@ class Plan:
 
     def draws(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """Draws ``start`` to ``stop`` (exclusive) of every uncertain assumption."""
+        parts: dict[str, list[np.ndarray]] = {name: [] for name in self.names}
+        for _, _, values in self.pieces(start, stop, max(stop - start, 1)):
+            for name, v in values.items():
+                parts[name].append(v)
+        return {name: p[0] if len(p) == 1 else np.concatenate(p) if p else np.empty(0) for name, p in parts.items()}
+
+    def pieces(self, start: int, stop: int, size: int) -> Iterator[tuple[int, int, dict[str, np.ndarray]]]:
+        """Draws ``start`` to ``stop`` in consecutive pieces of at most ``size`` draws, as ``(lo, hi, draws)``.
+
+        Pieces never straddle a seeding block, and together they are exactly the draws of :meth:`draws`: a block
+        that the range covers whole is streamed from its generators piece by piece (every sampler continues its
+        stream), so a piece small enough to stay in cache costs no more than the whole block at once.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.normal(mean=0, sd=1))
+        >>> plan = make_plan(m, 10, seed=1, design="random")
+        >>> [(lo, hi) for lo, hi, _ in plan.pieces(0, 10, 4)]
+        [(0, 4), (4, 8), (8, 10)]
+        """
         if not 0 <= start <= stop <= self.n:
             raise FlopcastValueError(f"draw range [{start}, {stop}) is outside the run of {self.n} draws")
         if self.kind == "sobol":
-            uniforms = self._sobol(start, stop)
-            return self._through_ppf(uniforms)
-        out: dict[str, np.ndarray] = {}
-        pieces: dict[str, list[np.ndarray]] = {name: [] for name in self.names}
+            for lo in range(start, stop, size):
+                hi = min(lo + size, stop)
+                yield lo, hi, self._through_ppf(self._sobol(lo, hi))
+            return
         for block in range(start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE + 1 if stop > start else 0):
             b0 = block * BLOCK_SIZE
             lo, hi = max(start, b0) - b0, min(stop, b0 + BLOCK_SIZE) - b0
-            size = min(BLOCK_SIZE, self.n - b0)
-            if lo == 0 and hi == size:
-                values = self._block(block, size)
-            else:
-                # A chunk smaller than a block: generate the block once and serve the next chunks from it.
-                if self._cache.get("block") != block:
-                    self._cache.update(block=block, values=self._block(block, size))
-                values = {k: v[lo:hi] for k, v in self._cache["values"].items()}
-            for name, v in values.items():
-                pieces[name].append(v)
-        for name in self.names:
-            parts = pieces[name]
-            out[name] = parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else np.empty(0)
-        return out
+            block_size = min(BLOCK_SIZE, self.n - b0)
+            if lo == 0 and hi == block_size:
+                take = self._stream(block, block_size)
+                for a in range(0, block_size, size):
+                    b = min(a + size, block_size)
+                    yield b0 + a, b0 + b, take(b - a)
+                continue
+            # A range that covers part of a block: generate the block once and serve the next ranges from it.
+            if self._cache.get("block") != block:
+                self._cache.update(block=block, values=self._stream(block, block_size)(block_size))
+            values = self._cache["values"]
+            for a in range(lo, hi, size):
+                b = min(a + size, hi)
+                yield b0 + a, b0 + b, {k: v[a:b] for k, v in values.items()}
 
-    def _block(self, block: int, size: int) -> dict[str, np.ndarray]:
-        grouped = {n for g in self.groups for n in g.names} | {n for j in self.joint for n in j.names}
+    def _stream(self, block: int, size: int) -> Callable[[int], dict[str, np.ndarray]]:
+        """The draws of one block as a stream: each call returns the next ``k`` draws of every assumption."""
         dists = dict(zip(self.names, self.distributions, strict=True))
-        out: dict[str, np.ndarray] = {}
-        if self.kind == "random":
-            for name, dist in dists.items():
-                if name not in grouped:
-                    out[name] = dist.sample(self.generator(block, _key(name)), size)
-            for group in self.groups:
-                z = self.generator(block, _key("correlated:" + ",".join(group.names))).standard_normal(
-                    (size, len(group.names))
-                )
-                u = group.uniforms(z)
+        if self.kind == "lhs":
+            # Latin hypercube: each block is one hypercube. The permutations are drawn up front; the jitter of each
+            # stratum continues the same generator piece by piece.
+            strata = []
+            for name in self.names:
+                rng = self.generator(block, _key(name))
+                strata.append((name, rng, rng.permutation(size)))
+            done = 0
+
+            def lhs(k: int) -> dict[str, np.ndarray]:
+                nonlocal done
+                uniforms = {}
+                for name, rng, perm in strata:
+                    u = rng.random(k)
+                    u += perm[done : done + k]
+                    u /= size
+                    uniforms[name] = u
+                done += k
+                return self._through_ppf(uniforms)
+
+            return lhs
+        grouped = {n for g in self.groups for n in g.names} | {n for j in self.joint for n in j.names}
+        singles = [(nm, d, self.generator(block, _key(nm))) for nm, d in dists.items() if nm not in grouped]
+        groups = [(g, self.generator(block, _key("correlated:" + ",".join(g.names)))) for g in self.groups]
+        joints = [(j, self.generator(block, _key("joint:" + ",".join(j.names)))) for j in self.joint]
+
+        def random(k: int) -> dict[str, np.ndarray]:
+            out = {name: np.asarray(dist._sample(rng, k), dtype=np.float64) for name, dist, rng in singles}
+            for group, rng in groups:
+                u = group.uniforms(rng.standard_normal((k, len(group.names))))
                 for j, name in enumerate(group.names):
-                    out[name] = dists[name].ppf(_open(u[:, j]))
-            for joint in self.joint:
-                out.update(joint.rows(self.generator(block, _key("joint:" + ",".join(joint.names))).random(size)))
+                    out[name] = _ppf(dists[name], u[:, j])
+            for joint, rng in joints:
+                out.update(joint.rows(rng.random(k)))
             return out
-        # Latin hypercube: each block is one hypercube.
-        uniforms = {}
-        for name in self.names:
-            rng = self.generator(block, _key(name))
-            perm = rng.permutation(size)
-            uniforms[name] = (perm + rng.random(size)) / size
-        return self._through_ppf(uniforms)
+
+        return random
 
     def _sobol(self, start: int, stop: int) -> dict[str, np.ndarray]:
         from scipy.stats import qmc
@@ -170,10 +209,11 @@ class Plan:
             u = engine.random(stop - start)
         self._cache["sobol"] = (engine, stop)
         # Points are multiples of 2**-30 and may be exactly 0: take the centre of each cell instead.
-        u = u + 2.0 ** -(_SOBOL_BITS + 1)
+        u += 2.0 ** -(_SOBOL_BITS + 1)
         return {name: u[:, j] for j, name in enumerate(self.names)}
 
     def _through_ppf(self, uniforms: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Map the design's uniforms (arrays this plan owns, overwritten) through the inverse CDFs."""
         dists = dict(zip(self.names, self.distributions, strict=True))
         rows: dict[str, np.ndarray] = {}
         for joint in self.joint:
@@ -184,12 +224,18 @@ class Plan:
             u = group.uniforms(z)
             for j, name in enumerate(group.names):
                 uniforms[name] = u[:, j]
-        return {name: rows[name] if name in rows else dists[name].ppf(_open(uniforms[name])) for name in self.names}
+        return {name: rows[name] if name in rows else _ppf(dists[name], uniforms[name]) for name in self.names}
 
 
-def _open(u: np.ndarray) -> np.ndarray:
+def _open(u: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Keep uniforms inside (0, 1) so that unbounded inverse CDFs stay finite."""
-    return np.clip(u, 2.0**-64, 1.0 - 2.0**-53)
+    return np.clip(u, 2.0**-64, 1.0 - 2.0**-53, out=out)
+
+
+def _ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
+    """``dist.ppf`` of design uniforms, kept inside (0, 1) in place: no range checks, no copies beyond the ppf's."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(dist._ppf(_open(u, out=u)), dtype=np.float64)
 
 
 def make_plan(model: Model, n: int, seed: Any, design: str) -> Plan:

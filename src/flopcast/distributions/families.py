@@ -201,7 +201,10 @@ class Normal(Distribution):
     }
 
     def _ppf(self, u: Array) -> Array:
-        return self.mu + self.sigma * sc.ndtri(u)
+        z = np.asarray(sc.ndtri(u), dtype=np.float64)
+        z *= self.sigma
+        z += self.mu  # in place: the same operations as mu + sigma * z, without two temporaries
+        return z
 
     def _cdf(self, x: Array) -> Array:
         return sc.ndtr((x - self.mu) / self.sigma)
@@ -247,14 +250,22 @@ class LogNormal(Distribution):
     }
 
     def _ppf(self, u: Array) -> Array:
-        return np.exp(self.mu + self.sigma * sc.ndtri(u))
+        z = np.asarray(sc.ndtri(u), dtype=np.float64)
+        z *= self.sigma
+        z += self.mu
+        return np.exp(z, out=z)
 
     def _cdf(self, x: Array) -> Array:
         z = (np.log(np.where(x > 0.0, x, 1.0)) - self.mu) / self.sigma
         return np.where(x > 0.0, sc.ndtr(z), np.where(np.isnan(x), np.nan, 0.0))
 
     def _sample(self, rng: np.random.Generator, size: int) -> Array:
-        return rng.lognormal(self.mu, self.sigma, size)
+        # The same normals as rng.lognormal (which computes exp(mu + sigma z) value by value with the C library's
+        # exp), but numpy's vectorized exp: about half the time per value. Values agree to the last bit or one ulp.
+        z = rng.standard_normal(size)
+        z *= self.sigma
+        z += self.mu
+        return np.exp(z, out=z)
 
     def mean(self) -> float:
         """Return ``exp(mu + sigma**2 / 2)``."""
@@ -336,7 +347,9 @@ class Beta(_Bounded):
     """Beta distribution, optionally scaled to ``[lower, upper]``.
 
     ``ppf`` uses a verified interpolation table at every array size (relative error < 1e-10,
-    see :mod:`flopcast._ppf_table`); ``median`` is exact.
+    see :mod:`flopcast._ppf_table`); ``median`` is exact. Sampling is by that inverse CDF of uniforms: at
+    about 15 ns a value it is cheaper than numpy's gamma-ratio ``Generator.beta`` (about 40 ns), and it
+    is exact to the table's verified accuracy.
 
     Parameters
     ----------
@@ -361,14 +374,17 @@ class Beta(_Bounded):
         # Always the table (never size-dependent) so that a value's quantile does not depend on
         # the array it is in: sampling by ppf keeps the prefix property, chunking is invisible.
         x = beta_ppf(u, self.alpha, self.beta, method="table")
-        return self.lower + (self.upper - self.lower) * x
+        if self.lower != 0.0 or self.upper != 1.0:
+            x *= self.upper - self.lower
+            x += self.lower
+        return x
 
     def _cdf(self, x: Array) -> Array:
         z = np.clip((x - self.lower) / (self.upper - self.lower), 0.0, 1.0)
         return np.asarray(sc.betainc(self.alpha, self.beta, z), dtype=np.float64)
 
     def _sample(self, rng: np.random.Generator, size: int) -> Array:
-        return self.lower + (self.upper - self.lower) * rng.beta(self.alpha, self.beta, size)
+        return self._ppf(rng.random(size))
 
     def mean(self) -> float:
         """Return ``lower + (upper - lower) alpha / (alpha + beta)``."""
