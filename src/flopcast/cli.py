@@ -233,6 +233,9 @@ def _print_json(data: Any) -> None:
 
 
 def _check_output(model: Any, name: str | None) -> str:
+    from flopcast.engine import check_runnable
+
+    check_runnable(model)  # a model with no quantities has no output to name
     if name is None:
         from flopcast.report import headline_outputs, is_sora
 

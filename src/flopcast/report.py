@@ -261,12 +261,14 @@ def write_report(
     import numpy as np
 
     from flopcast import __version__
+    from flopcast.engine import check_runnable
 
     if not isinstance(model, Model):
         raise FlopcastTypeError(f"write_report() needs a flopcast Model, got {type(model).__name__}")
     n = check_int(n, "n", minimum=1)
     prob = check_probability(prob, "prob")
     sensitivity_n = check_int(sensitivity_n, "sensitivity_n", minimum=2)
+    check_runnable(model)  # a model with no quantities has nothing to report
     names = headline_outputs(model) if outputs is None else model.check_names(outputs, "output")
     if sensitivity_output is None:
         sensitivity_output = "peak_fleet_gpus" if is_sora(model) else names[0]

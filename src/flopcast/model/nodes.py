@@ -35,6 +35,13 @@ def _check_name(name: object, what: str) -> str:
 def _check_text(value: object, what: str) -> str:
     if not isinstance(value, str):
         raise FlopcastTypeError(f"{what} must be a string, got {type(value).__name__}")
+    # Text goes into files (netCDF attributes, CSV, Markdown): NUL ends a C string, a lone surrogate is no UTF-8.
+    if "\0" in value:
+        raise FlopcastValueError(f"{what} must not contain a NUL character, got {value!r}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FlopcastValueError(f"{what} must be valid Unicode text (no lone surrogates), got {value!r}") from None
     return value
 
 
