@@ -33,9 +33,9 @@ def tiny() -> fc.Model:
     m.assume("flop", fc.lognormal(1e20, 1e22), unit="FLOP", source="a guess")
     m.assume("rate", fc.uniform(2e14, 4e14), unit="FLOP/s/GPU", source="a guess")
 
-    @m.derive(unit="GPU*day")
+    @m.derive(unit="GPU*second")
     def gpu_days(flop, rate):
-        return flop / rate / 86400
+        return flop / rate
 
     return m
 
@@ -266,9 +266,9 @@ CONCURRENT = textwrap.dedent(
     m.assume("flop", fc.lognormal(1e20, 1e22), unit="FLOP", source="a guess")
     m.assume("rate", fc.uniform(2e14, 4e14), unit="FLOP/s/GPU", source="a guess")
 
-    @m.derive(unit="GPU*day")
+    @m.derive(unit="GPU*second")
     def gpu_days(flop, rate):
-        return flop / rate / 86400
+        return flop / rate
 
     write_report(m, sys.argv[1], seed=int(sys.argv[2]), n=20_000, sensitivity_n=128)
     """
