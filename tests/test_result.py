@@ -22,7 +22,7 @@ def lognormal_result():
 
 
 def test_summary_matches_analytic_lognormal(lognormal_result):
-    table = lognormal_result.summary(prob=0.9)
+    table = lognormal_result.summary(prob=0.9, full=True)
     exact = stats.lognorm(s=0.5)
     row = table.loc["x"]
     assert row["unit"] == "FLOP" and row["point"] == pytest.approx(1.0)
@@ -118,3 +118,86 @@ def test_compare_bad_input():
         fc.compare({}, n=10)
     with pytest.raises(TypeError, match="'x' must be a Model"):
         fc.compare({"x": 3}, n=10)  # type: ignore[dict-item]
+
+
+def test_paired_ratio_is_narrower_than_independent_runs_by_the_analytic_amount():
+    # y = a * b with a ~ LN(0, sa), b ~ LN(0, sb); the scenario changes b to LN(mu, sb2). On common random
+    # numbers b and b' come from the same normal score z, so log(y'/y) = mu + (sb2 - sb) z: sd |sb2 - sb|.
+    # Two independent runs give log(y'/y) = mu + sb2 z' - sb z + sa (u' - u): sd sqrt(2 sa^2 + sb^2 + sb2^2).
+    sa, sb, sb2, mu, n = 0.5, 0.4, 0.6, -0.3, 200_000
+    m = fc.Model("pair")
+    m.assume("a", fc.LogNormal(0.0, sa))
+    m.assume("b", fc.LogNormal(0.0, sb))
+
+    @m.derive
+    def y(a, b):
+        return a * b
+
+    scenario = m.replace(b=fc.LogNormal(mu, sb2))
+    cmp = fc.compare({"base": m, "wider": scenario}, n=n, seed=5)
+    row = cmp.summary().loc[("y", "wider")]
+    z = stats.norm.ppf(0.95)
+    paired_sd = abs(sb2 - sb)
+    assert np.log(row["ratio_median"]) == pytest.approx(mu, abs=0.01)
+    assert np.log(row["ratio_lower"]) == pytest.approx(mu - z * paired_sd, abs=0.01)
+    assert np.log(row["ratio_upper"]) == pytest.approx(mu + z * paired_sd, abs=0.01)
+    assert row["p_lower"] == pytest.approx(stats.norm.cdf(-mu / paired_sd), abs=4 * np.sqrt(0.25 / n))
+
+    independent = np.log(scenario.simulate(n, seed=6)["y"] / m.simulate(n, seed=5)["y"])
+    lo, hi = np.quantile(independent, [0.05, 0.95])
+    independent_sd = np.sqrt(2 * sa**2 + sb**2 + sb2**2)
+    assert (hi - lo) / 2 == pytest.approx(z * independent_sd, rel=0.02)
+    paired_width = np.log(row["ratio_upper"]) - np.log(row["ratio_lower"])
+    # Pairing narrows the log interval by the analytic factor |sb2 - sb| / sqrt(2 sa^2 + sb^2 + sb2^2) (0.196).
+    assert paired_width / (hi - lo) == pytest.approx(paired_sd / independent_sd, rel=0.03)
+    assert "wider: y x" in str(cmp) and "a x" not in str(cmp)
+    np.testing.assert_array_equal(cmp.paired().loc[("y", "wider")], row[list(fc.result.PAIRED_COLUMNS)])
+
+
+def test_prob_of_events_with_their_monte_carlo_error():
+    m = fc.Model("events")
+    m.assume("a", fc.normal(mean=0, sd=1))
+    m.assume("b", fc.normal(mean=0.5, sd=1))
+    n = 200_000
+    res = m.simulate(n, seed=8)
+    # P(a > 1) and P(a < b) (a - b ~ N(-0.5, sqrt 2)), within 4 Monte Carlo standard errors.
+    for event, exact in [
+        ("a > 1", stats.norm.sf(1)),
+        ("a < b", stats.norm.cdf(0.5 / np.sqrt(2))),
+        ("-1 < a <= 1 and not b > 2", (stats.norm.cdf(1) - stats.norm.cdf(-1)) * stats.norm.cdf(1.5)),
+        ("exp(a) > 2 * abs(b) or a == 0", None),
+    ]:
+        p = res.prob(event)
+        assert p.n == n and p.mcse == pytest.approx(np.sqrt(p.value * (1 - p.value) / n))
+        if exact is not None:
+            assert abs(p.value - exact) < 4 * p.mcse, event
+    a, b = res["a"], res["b"]
+    assert res.prob("exp(a) > 2 * abs(b) or a == 0").value == np.mean((np.exp(a) > 2 * np.abs(b)) | (a == 0))
+    assert res.prob(fc.ref("a") < fc.ref("b")).value == res.prob("a < b").value == np.mean(a < b)
+    assert res.prob(lambda r: r["a"] < r["b"]).value == np.mean(a < b)
+    assert "P(a > 1) = 0.15" in repr(res.prob("a > 1"))
+    for score in (-1.0, 0.0, 0.3, 2.5):
+        assert res.percentile_of("a", score) == pytest.approx(stats.percentileofscore(a, score, kind="weak"))
+
+
+@pytest.mark.parametrize(
+    ("event", "match"),
+    [
+        ("__import__('os').system('true')", "not allowed"),
+        ("a.real > 0", "Attribute expressions are not allowed"),
+        ("a > 'x'", "constants such as 'x'"),
+        ("a >", "not understood"),
+        ("a + 1", "not true/false per draw"),
+        ("c > 1", "'c' is not a quantity"),
+        ("a in b", "'in' and 'is'"),
+    ],
+)
+def test_prob_refuses_what_is_not_a_comparison(event, match):
+    m = fc.Model("m")
+    m.assume("a", fc.normal(mean=0, sd=1))
+    m.assume("b", fc.normal(mean=0, sd=1))
+    res = m.simulate(100, seed=1)
+    with pytest.raises(fc.errors.FlopcastError, match=match):
+        res.prob(event)
+    with pytest.raises(fc.errors.FlopcastTypeError):
+        res.prob(3)

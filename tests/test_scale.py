@@ -26,8 +26,8 @@ def test_streamed_quantiles_match_kept_draws_at_1e7(benchmark_model):
         assert np.all(np.abs(streamed.quantile(name, levels) - exact) <= 0.1 * mcse)
         np.testing.assert_array_equal(streamed.quantile(name, levels), exact)
         assert streamed.mean(name) == pytest.approx(float(np.mean(kept[name])), rel=1e-12)
-    a = kept.summary(0.9, quantities=list(OUTPUTS))
-    b = streamed.summary(quantities=list(OUTPUTS))
+    a = kept.summary(0.9, quantities=list(OUTPUTS), full=True)
+    b = streamed.summary(quantities=list(OUTPUTS), full=True)
     np.testing.assert_allclose(b[["mean", "sd"]].to_numpy(float), a[["mean", "sd"]].to_numpy(float), rtol=1e-10)
     np.testing.assert_array_equal(b[["median", "eti_lower", "eti_upper"]], a[["median", "eti_lower", "eti_upper"]])
     np.testing.assert_allclose(b["mcse_median"], a["mcse_median"], rtol=1e-12)
@@ -86,7 +86,7 @@ def test_streamed_hdi_is_exact(benchmark_model):
     streamed = benchmark_model.simulate(n, seed=2, keep=["fleet", "breakeven_min"], stream=True, progress=False)
     for name in ("fleet", "breakeven_min"):
         assert streamed.interval(name, kind="hdi") == kept.interval(name, 0.9, kind="hdi")
-    a, b = kept.summary(0.9), streamed.summary()
+    a, b = kept.summary(0.9, full=True), streamed.summary(full=True)
     np.testing.assert_array_equal(b[["hdi_lower", "hdi_upper"]], a[["hdi_lower", "hdi_upper"]])
     np.testing.assert_allclose(b[["mcse_hdi_lower", "mcse_hdi_upper"]], a[["mcse_hdi_lower", "mcse_hdi_upper"]])
 
@@ -108,7 +108,7 @@ def test_process_pool_is_bit_identical(benchmark_model, design):
         np.testing.assert_array_equal(local[name], pooled[name])
     s_local = benchmark_model.simulate(**kwargs, stream=True)
     s_pool = benchmark_model.simulate(**kwargs, stream=True, engine=fc.LocalEngine(workers=2))
-    assert s_local.summary().equals(s_pool.summary())
+    assert s_local.summary(full=True).equals(s_pool.summary(full=True))
 
 
 def test_closures_travel_to_worker_processes():
@@ -217,7 +217,7 @@ def test_dask_cluster_matches_local_engine(benchmark_model, cluster_client):
         np.testing.assert_array_equal(local[name], remote[name])
     streamed_local = benchmark_model.simulate(**kwargs, stream=True)
     streamed_dask = benchmark_model.simulate(**kwargs, stream=True, engine="dask")  # the current client
-    assert streamed_local.summary().equals(streamed_dask.summary())
+    assert streamed_local.summary(full=True).equals(streamed_dask.summary(full=True))
 
 
 def test_dask_sweep_matches_local(cluster_client):

@@ -56,6 +56,7 @@ from flopcast.distributions import (
 )
 from flopcast.engine import LocalEngine
 from flopcast.engine.dask import DaskEngine
+from flopcast.expr import Expr, model_of, quantity, ref, to
 from flopcast.model import Assumption, Derived, Model
 from flopcast.ops import exp, log, maximum, minimum, sqrt, where
 from flopcast.presentation import Presentation, ReportSection
@@ -92,6 +93,12 @@ __all__ = [
     "Truncated",
     "Uniform",
     "as_distribution",
+    # quick estimates: lazy arithmetic on distributions
+    "Expr",
+    "model_of",
+    "quantity",
+    "ref",
+    "to",
     # the model graph
     "Assumption",
     "Derived",

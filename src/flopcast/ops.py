@@ -3,7 +3,8 @@
 A derived quantity is written once and evaluated three ways: on float arrays (the Monte Carlo), on pint
 quantities (the unit check) and on PyTensor variables (PyMC calibration). numpy's ``log`` and ``exp`` already
 dispatch to all three, but ``np.minimum``, ``np.maximum`` and ``np.where`` do not accept PyTensor variables, so
-these helpers choose the implementation from the type of their arguments.
+these helpers choose the implementation from the type of their arguments. On distributions and expressions they
+build a lazy expression (:mod:`flopcast.expr`), as arithmetic does.
 """
 
 from __future__ import annotations
@@ -12,11 +13,24 @@ from typing import Any
 
 import numpy as np
 
+from flopcast.arithmetic import Arithmetic
+
 __all__ = ["exp", "log", "maximum", "minimum", "sqrt", "where"]
 
 
 def _is_symbolic(*args: Any) -> bool:
     return any(type(a).__module__.startswith("pytensor") for a in args)
+
+
+def _is_lazy(*args: Any) -> bool:
+    """Whether an argument is a distribution or an expression: then the helper builds a lazy expression."""
+    return any(isinstance(a, Arithmetic) for a in args)
+
+
+def _lazy(fn: Any, *args: Any) -> Any:
+    from flopcast.expr import apply
+
+    return apply(fn, fn.__name__, *args)
 
 
 def log(x: Any) -> Any:
@@ -28,6 +42,8 @@ def log(x: Any) -> Any:
     >>> float(fc.log(1.0))
     0.0
     """
+    if _is_lazy(x):
+        return _lazy(log, x)
     if _is_symbolic(x):
         import pytensor.tensor as pt
 
@@ -44,6 +60,8 @@ def exp(x: Any) -> Any:
     >>> float(fc.exp(0.0))
     1.0
     """
+    if _is_lazy(x):
+        return _lazy(exp, x)
     if _is_symbolic(x):
         import pytensor.tensor as pt
 
@@ -60,6 +78,8 @@ def sqrt(x: Any) -> Any:
     >>> float(fc.sqrt(9.0))
     3.0
     """
+    if _is_lazy(x):
+        return _lazy(sqrt, x)
     if _is_symbolic(x):
         import pytensor.tensor as pt
 
@@ -76,6 +96,8 @@ def minimum(a: Any, b: Any) -> Any:
     >>> fc.minimum([1.0, 5.0], 3.0).tolist()
     [1.0, 3.0]
     """
+    if _is_lazy(a, b):
+        return _lazy(minimum, a, b)
     if _is_symbolic(a, b):
         import pytensor.tensor as pt
 
@@ -92,6 +114,8 @@ def maximum(a: Any, b: Any) -> Any:
     >>> fc.maximum([1.0, 5.0], 3.0).tolist()
     [3.0, 5.0]
     """
+    if _is_lazy(a, b):
+        return _lazy(maximum, a, b)
     if _is_symbolic(a, b):
         import pytensor.tensor as pt
 
@@ -109,6 +133,8 @@ def where(condition: Any, a: Any, b: Any) -> Any:
     >>> fc.where(np.array([True, False]), 1.0, 2.0).tolist()
     [1.0, 2.0]
     """
+    if _is_lazy(condition, a, b):
+        return _lazy(where, condition, a, b)
     if _is_symbolic(condition, a, b):
         import pytensor.tensor as pt
 

@@ -328,8 +328,8 @@ def _write(report: Report, output: OutputFolder, sora: bool, html: bool) -> None
 
 # ---------------------------------------------------------------------------------------------- computations
 def _summary(result: Result, names: Sequence[str], prob: float) -> pd.DataFrame:
-    table = result.summary(prob, names)
-    half = result.summary(0.5, names)
+    table = result.summary(prob, names, full=True)
+    half = result.summary(0.5, names, full=True)
     table["eti50_lower"] = half["eti_lower"]
     table["eti50_upper"] = half["eti_upper"]
     return table

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import xarray as xr
 
     from flopcast.design import Plan
+    from flopcast.events import Probability
 
 __all__ = ["Comparison", "Result", "StreamedResult", "compare"]
 
@@ -30,6 +31,8 @@ SUMMARY_COLUMNS = (
     "unit", "point", "mean", "sd", "median", "eti_lower", "eti_upper", "hdi_lower", "hdi_upper",
     "mcse_median", "mcse_eti_lower", "mcse_eti_upper", "mcse_hdi_lower", "mcse_hdi_upper",
 )  # fmt: skip
+#: The columns a summary shows by default (``full=False``): a subset of the full table, so the same code reads both.
+READABLE_COLUMNS = ("unit", "median", "eti_lower", "eti_upper", "mean")
 
 
 class Result:
@@ -135,8 +138,14 @@ class Result:
             return stats.hdi(self[name], prob)
         raise FlopcastValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
 
-    def summary(self, prob: float = 0.9, quantities: Iterable[str] | str | None = None) -> pd.DataFrame:
-        """A table per quantity: unit, point value, mean, sd, median, ETI and HDI, and their MC standard errors.
+    def summary(
+        self, prob: float = 0.9, quantities: Iterable[str] | str | None = None, *, full: bool = False
+    ) -> pd.DataFrame:
+        """A table per quantity: unit, median, the equal-tailed ``prob`` interval and the mean.
+
+        By default the table is readable: those columns, for the quantities that vary (constants are left out
+        unless named in ``quantities``). ``full=True`` gives every column: unit, point value, mean, sd, median,
+        ETI and HDI, and their Monte Carlo standard errors, for every quantity.
 
         The Monte Carlo standard errors (``mcse_*``) are those of independent draws (exact for the random
         design, an upper bound for Latin hypercube and Sobol').
@@ -147,6 +156,8 @@ class Result:
             Mass of the intervals, in (0, 1).
         quantities : str or iterable of str, optional
             Which quantities (default: all kept).
+        full : bool, default False
+            Every column and every quantity, constants included.
 
         Returns
         -------
@@ -158,7 +169,13 @@ class Result:
         >>> import flopcast as fc
         >>> m = fc.Model("m")
         >>> _ = m.assume("a", fc.normal(mean=0, sd=1))
-        >>> table = m.simulate(100_000, seed=0).summary(prob=0.9)
+        >>> _ = m.assume("b", 2.0)
+        >>> res = m.simulate(100_000, seed=0)
+        >>> res.summary().round(2)
+                 unit  median  eti_lower  eti_upper  mean
+        quantity
+        a           1    -0.0      -1.64       1.64  -0.0
+        >>> table = res.summary(prob=0.9, full=True)
         >>> float(round(table.loc["a", "eti_upper"], 1)), float(round(table.loc["a", "mcse_median"], 3))
         (1.6, 0.004)
         """
@@ -176,7 +193,56 @@ class Result:
             sd = float(np.std(x, ddof=1)) if x.size > 1 else 0.0
             rows.append((self.unit(name), point[name], float(np.mean(x)), sd, float(median), float(lo), float(hi),
                          hlo, hhi, *map(float, stats.quantile_mcse(x, levels))))  # fmt: skip
-        return summary_frame(names, rows, prob)
+        return readable(summary_frame(names, rows, prob), full, keep_constants=quantities is not None)
+
+    def prob(self, event: Any) -> Probability:
+        """The probability of an event on the same draws, with its Monte Carlo standard error.
+
+        Parameters
+        ----------
+        event : str, expression or callable
+            A comparison of quantities and numbers such as ``"peak_fleet_gpus > 1e6"`` or ``"a > b and c < 2"``
+            (parsed, never run as Python; see :mod:`flopcast.events`), a comparison of :func:`flopcast.ref`
+            (``fc.ref("a") > fc.ref("b")``), or a function of this result returning a boolean per draw.
+
+        Returns
+        -------
+        Probability
+            ``float()`` of it is the estimate; ``.mcse`` its standard error ``sqrt(p (1 - p) / n)``.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.normal(mean=0, sd=1))
+        >>> _ = m.assume("b", fc.normal(mean=0, sd=1))
+        >>> res = m.simulate(100_000, seed=1)
+        >>> p = res.prob("a > 1.6448536")  # 5% for a standard normal
+        >>> round(float(p), 3), round(p.mcse, 4)
+        (0.051, 0.0007)
+        >>> round(float(res.prob(lambda r: r["a"] > r["b"])), 2)
+        0.5
+        """
+        from flopcast.events import probability
+
+        return probability(event, self, self.n)
+
+    def percentile_of(self, name: str, value: float) -> float:
+        """The percentage of draws of ``name`` at or below ``value`` (``scipy.stats.percentileofscore``, weak).
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.uniform(0, 1))
+        >>> round(m.simulate(100_000, seed=1).percentile_of("a", 0.25))
+        25
+        """
+        from flopcast.validate import check_real
+
+        x = self[name]
+        v = check_real(value, "value", f"percentile_of({name!r})")
+        return 100.0 * float(np.count_nonzero(x <= v)) / x.size
 
     # ------------------------------------------------------------------ xarray / ArviZ
     @property
@@ -218,6 +284,16 @@ class Result:
 
         data = self.data
         atomic_write(path, lambda tmp: data.to_netcdf(tmp, engine="h5netcdf"))
+
+
+def readable(table: pd.DataFrame, full: bool, keep_constants: bool) -> pd.DataFrame:
+    """The readable summary (:data:`READABLE_COLUMNS` of the quantities that vary), unless ``full``."""
+    if full:
+        return table
+    rows = table if keep_constants else table[~(table["sd"] == 0)]
+    out = rows.loc[:, list(READABLE_COLUMNS)].copy()
+    out.attrs.update(table.attrs)
+    return out
 
 
 def summary_frame(names: Iterable[str], rows: list[tuple[Any, ...]], prob: float) -> pd.DataFrame:
@@ -298,8 +374,10 @@ class StreamedResult:
             raise FlopcastValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
         return float(lo), float(hi)
 
-    def summary(self, prob: float | None = None, quantities: Iterable[str] | str | None = None) -> pd.DataFrame:
-        """The same table as :meth:`Result.summary`, at the ``prob`` the run streamed."""
+    def summary(
+        self, prob: float | None = None, quantities: Iterable[str] | str | None = None, *, full: bool = False
+    ) -> pd.DataFrame:
+        """The same table as :meth:`Result.summary` (readable, or ``full=True``), at the ``prob`` the run streamed."""
         if prob is not None and prob != self.prob:
             raise FlopcastValueError(
                 f"this run streamed intervals at prob={self.prob}, got prob={prob}; simulate again"
@@ -315,7 +393,7 @@ class StreamedResult:
             mcse = s.mcse(np.array([*levels, *s.hdi_levels]))
             rows.append((self.model[name].unit, point[name], s.moments.mean, s.moments.sd, *map(float, values),
                          *s.hdi, *map(float, mcse)))  # fmt: skip
-        return summary_frame(names, rows, prob)
+        return readable(summary_frame(names, rows, prob), full, keep_constants=quantities is not None)
 
 
 def variable_attrs(model: Model, name: str) -> dict[str, str]:
@@ -334,26 +412,134 @@ def variable_attrs(model: Model, name: str) -> dict[str, str]:
     return {"unit": node.unit, "kind": "derived", "source": source, "inputs": inputs, "note": node.note}
 
 
+#: The paired columns of a comparison: per-draw ratio and difference of a scenario to the baseline, and the
+#: probability that the scenario is lower than the baseline in the same draw.
+PAIRED_COLUMNS = ("ratio_median", "ratio_lower", "ratio_upper", "diff_median", "diff_lower", "diff_upper", "p_lower")
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """Several scenarios run on the same seed (common random numbers): differences are not sampling noise."""
+    """Several scenarios run on the same seed (common random numbers): differences are not sampling noise.
+
+    The first scenario is the baseline. Because the scenarios share their random numbers, the ratio and the
+    difference of a quantity between a scenario and the baseline are computed draw by draw (*paired*): their
+    intervals show the effect of the change alone, much narrower than what two independent runs would suggest.
+    """
 
     results: dict[str, Result]
 
-    def summary(self, prob: float = 0.9, quantities: Iterable[str] | str | None = None) -> pd.DataFrame:
-        """One summary table with a (quantity, scenario) index, for the quantities every scenario kept."""
+    @property
+    def baseline(self) -> str:
+        """The label of the baseline scenario (the first)."""
+        return next(iter(self.results))
+
+    def _quantities(self, quantities: Iterable[str] | str | None) -> list[str]:
+        if quantities is None:
+            first = self.results[self.baseline]
+            return [n for n in first.names if all(n in r for r in self.results.values())]
+        return list(self.results[self.baseline].model.check_names(quantities))
+
+    def summary(
+        self, prob: float = 0.9, quantities: Iterable[str] | str | None = None, *, full: bool = False
+    ) -> pd.DataFrame:
+        """One table with a (quantity, scenario) index: each scenario's summary and the paired columns.
+
+        The paired columns (:data:`PAIRED_COLUMNS`) compare each scenario with the baseline draw by draw: the
+        median and ``prob`` interval of the ratio and of the difference, and ``p_lower``, the probability that
+        the scenario is lower (empty for the baseline itself). By default the table is readable (see
+        :meth:`Result.summary`; quantities constant in every scenario are left out); ``full=True`` gives every
+        column of the scenarios' summaries.
+        """
         import pandas as pd
 
-        if quantities is None:
-            common = [n for n in next(iter(self.results.values())).names if all(n in r for r in self.results.values())]
-            quantities = common
-        tables = {label: res.summary(prob, quantities) for label, res in self.results.items()}
+        names = self._quantities(quantities)
+        tables = {label: res.summary(prob, names, full=True) for label, res in self.results.items()}
         table = pd.concat(tables, names=["scenario"]).swaplevel(0, 1)
         order = list(tables)
         table = table.reindex(pd.MultiIndex.from_product([list(dict.fromkeys(table.index.get_level_values(0))), order]))
         table.index.names = ["quantity", "scenario"]
+        if not full:
+            varies = table["sd"].groupby(level="quantity", sort=False).max() > 0
+            keep = names if quantities is not None else [n for n in varies.index if varies[n]]
+            table = table.loc[keep, list(READABLE_COLUMNS)]
+        paired = self.paired(prob, list(dict.fromkeys(table.index.get_level_values(0))))
+        table = table.join(paired)
         table.attrs["prob"] = prob
         return table
+
+    def paired(self, prob: float = 0.9, quantities: Iterable[str] | str | None = None) -> pd.DataFrame:
+        """The paired columns alone: scenario / baseline and scenario - baseline, draw by draw.
+
+        Parameters
+        ----------
+        prob : float, default 0.9
+            Mass of the intervals of the ratio and the difference.
+        quantities : str or iterable of str, optional
+            Which quantities (default: those every scenario kept).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (quantity, scenario), one row per scenario other than the baseline. A ratio is NaN in
+            the draws where the baseline is 0.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("flop", fc.lognormal(1e24, 1e25), unit="FLOP")
+        >>> _ = m.assume("mfu", fc.uniform(0.3, 0.5))
+        >>> @m.derive(unit="FLOP")
+        ... def gpu_work(flop, mfu):
+        ...     return flop / mfu
+        >>> cmp = fc.compare({"base": m, "MFU 60%": m.replace(mfu=0.6)}, n=10_000, seed=1)
+        >>> row = cmp.paired(quantities="gpu_work").loc[("gpu_work", "MFU 60%")]
+        >>> [round(float(row[c]), 2) for c in ("ratio_median", "ratio_lower", "ratio_upper", "p_lower")]
+        [0.66, 0.52, 0.82, 1.0]
+        """
+        import pandas as pd
+
+        prob = check_probability(prob, "prob")
+        names = self._quantities(quantities)
+        base = self.results[self.baseline]
+        levels = [0.5, (1 - prob) / 2, (1 + prob) / 2]
+        rows, index = [], []
+        for name in names:
+            for label, res in self.results.items():
+                if label == self.baseline:
+                    continue
+                if not isinstance(res, Result) or not isinstance(base, Result):
+                    raise FlopcastValueError("paired comparisons need the draws; run compare() without keep='summary'")
+                x, y = res[name], base[name]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.where(y != 0, x / np.where(y != 0, y, 1.0), np.nan)
+                finite = ratio[np.isfinite(ratio)]
+                r = stats.quantiles(finite, levels) if finite.size else np.full(3, np.nan)
+                d = stats.quantiles(x - y, levels)
+                rows.append((*map(float, r), *map(float, d), float(np.mean(x < y))))
+                index.append((name, label))
+        table = pd.DataFrame(
+            rows,
+            index=pd.MultiIndex.from_tuples(index, names=["quantity", "scenario"]),
+            columns=list(PAIRED_COLUMNS),
+        )
+        table.attrs["prob"] = prob
+        return table
+
+    def __str__(self) -> str:
+        """One line per scenario and quantity: the paired ratio to the baseline and the chance it is lower."""
+        from flopcast.formatting import eng
+
+        table = self.summary()
+        lines = [f"compared with {self.baseline!r} draw by draw ({int(100 * table.attrs['prob'])}% intervals):"]
+        for (name, label), row in table.iterrows():
+            if label == self.baseline or row["diff_lower"] == row["diff_upper"] == 0:
+                continue  # the baseline itself, and quantities the scenario leaves unchanged draw by draw
+            lines.append(
+                f"  {label}: {name} x{eng(row['ratio_median'])} ({eng(row['ratio_lower'])} - "
+                f"{eng(row['ratio_upper'])}), P(lower) {row['p_lower']:.2f}"
+            )
+        return "\n".join(lines)
 
 
 def compare(

@@ -147,9 +147,9 @@ def sweep(
         scenario = model.replace(**changes)
         kwargs = {"seed": root, "design": design, "chunk_size": chunk_size, "engine": engine}
         if streamed:
-            table = scenario.simulate(n, keep=names, stream=True, prob=prob, **kwargs).summary()
+            table = scenario.simulate(n, keep=names, stream=True, prob=prob, **kwargs).summary(full=True)
         else:
-            table = scenario.simulate(n, keep=names, **kwargs).summary(prob)
+            table = scenario.simulate(n, keep=names, **kwargs).summary(prob, full=True)
         for name in names:
             values[name][index] = table.loc[name, list(STATS)].to_numpy(dtype=float)
     dims = (*axes, "stat")

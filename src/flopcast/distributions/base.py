@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from flopcast.arithmetic import Arithmetic
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.validate import (
     Constraint,
@@ -35,8 +36,10 @@ def _fmt(value: object) -> str:
     return repr(value)
 
 
-class Distribution(abc.ABC):
+class Distribution(Arithmetic, abc.ABC):
     """Base class of the distribution families.
+
+    Arithmetic on a distribution (``fc.lognormal(1, 10) * 3``) builds a lazy expression (:mod:`flopcast.expr`).
 
     Subclasses are frozen dataclasses that declare ``arg_constraints``, a mapping from each
     parameter name to a validator ``(value, name, owner) -> converted value``, and implement

@@ -1,0 +1,88 @@
+"""Operators shared by distributions and expressions: ``+ - * / **``, unary minus, ``abs`` and comparisons.
+
+Each operator builds a lazy :class:`flopcast.expr.Expr`; nothing is drawn until the expression is sampled.
+The mixin holds no state and defines no ``__eq__`` or ``__hash__``, so the frozen dataclasses of the
+distribution families keep their field-wise equality and hashing. ``__array_ufunc__ = None`` makes numpy
+hand ``np.float64(2) * dist`` to our reflected operator instead of building an object array.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["Arithmetic"]
+
+
+def _lazy(fn: Callable[..., Any], symbol: str, *args: Any) -> Any:
+    # Imported on use: flopcast.expr imports the distribution families, which use this mixin.
+    from flopcast.expr import apply
+
+    return apply(fn, symbol, *args)
+
+
+class Arithmetic:
+    """Mixin: arithmetic and comparisons build lazy expressions (see :mod:`flopcast.expr`).
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> x = fc.uniform(0, 1)
+    >>> float((x - x).sample(5, seed=1).max())
+    0.0
+    """
+
+    __slots__ = ()
+    __array_ufunc__ = None
+
+    def __add__(self, other: Any) -> Any:
+        return _lazy(operator.add, "+", self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return _lazy(operator.add, "+", other, self)
+
+    def __sub__(self, other: Any) -> Any:
+        return _lazy(operator.sub, "-", self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return _lazy(operator.sub, "-", other, self)
+
+    def __mul__(self, other: Any) -> Any:
+        return _lazy(operator.mul, "*", self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return _lazy(operator.mul, "*", other, self)
+
+    def __truediv__(self, other: Any) -> Any:
+        return _lazy(operator.truediv, "/", self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return _lazy(operator.truediv, "/", other, self)
+
+    def __pow__(self, other: Any) -> Any:
+        return _lazy(operator.pow, "**", self, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        return _lazy(operator.pow, "**", other, self)
+
+    def __neg__(self) -> Any:
+        return _lazy(operator.neg, "-", self)
+
+    def __pos__(self) -> Any:
+        return self
+
+    def __abs__(self) -> Any:
+        return _lazy(operator.abs, "abs", self)
+
+    def __lt__(self, other: Any) -> Any:
+        return _lazy(operator.lt, "<", self, other)
+
+    def __le__(self, other: Any) -> Any:
+        return _lazy(operator.le, "<=", self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        return _lazy(operator.gt, ">", self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return _lazy(operator.ge, ">=", self, other)

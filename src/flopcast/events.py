@@ -1,0 +1,192 @@
+"""Events on the draws of a run, and their probability with its Monte Carlo standard error.
+
+An event is a condition on one or several quantities of the same draws: a string in a small comparison grammar
+(``"peak_fleet_gpus > 1e6"``, ``"a > b and c <= 2 * d"``), a comparison expression of :func:`flopcast.ref`
+(``fc.ref("a") > fc.ref("b")``) or a function of the result (``lambda r: r["a"] > r["b"]``).
+
+A string is never evaluated as Python: it is parsed with :mod:`ast` and only these forms are accepted, then
+turned into an :class:`~flopcast.expr.Expr`: quantity names, numbers, ``+ - * / **``, unary minus,
+comparisons (chained too: ``1 < a < 2``), ``and``, ``or``, ``not`` and the functions ``log``, ``exp``,
+``sqrt`` and ``abs``. Anything else (attributes, calls of other functions, subscripts, strings...) is refused.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from flopcast import ops
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
+from flopcast.expr import Expr, Leaf, Op, Ref, apply
+
+__all__ = ["Probability", "evaluate", "parse_event", "probability"]
+
+_BINARY: dict[type, tuple[Callable[..., Any], str]] = {
+    ast.Add: (operator.add, "+"),
+    ast.Sub: (operator.sub, "-"),
+    ast.Mult: (operator.mul, "*"),
+    ast.Div: (operator.truediv, "/"),
+    ast.Pow: (operator.pow, "**"),
+}
+_COMPARE: dict[type, tuple[Callable[..., Any], str]] = {
+    ast.Lt: (operator.lt, "<"),
+    ast.LtE: (operator.le, "<="),
+    ast.Gt: (operator.gt, ">"),
+    ast.GtE: (operator.ge, ">="),
+    ast.Eq: (operator.eq, "=="),
+    ast.NotEq: (operator.ne, "!="),
+}
+_FUNCTIONS: dict[str, Callable[..., Any]] = {"log": ops.log, "exp": ops.exp, "sqrt": ops.sqrt, "abs": operator.abs}
+
+
+@dataclass(frozen=True)
+class Probability:
+    """The probability of an event estimated from ``n`` draws, with its Monte Carlo standard error.
+
+    ``float(p)`` is the estimate. The standard error ``sqrt(p (1 - p) / n)`` is that of independent draws
+    (exact for the random design, an upper bound for Latin hypercube and Sobol').
+    """
+
+    value: float
+    mcse: float
+    n: int
+    event: str
+
+    def __float__(self) -> float:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"P({self.event}) = {self.value:.4g} (Monte Carlo standard error {self.mcse:.2g}, n={self.n:,})"
+
+
+def parse_event(text: str) -> Expr:
+    """Parse an event string into an expression of :class:`~flopcast.expr.Ref` (never evaluated as Python).
+
+    Examples
+    --------
+    >>> from flopcast.events import parse_event
+    >>> str(parse_event("peak_fleet_gpus > 1e6"))
+    'peak_fleet_gpus > 1e+06'
+    >>> parse_event("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    flopcast.errors.FlopcastValueError: event "__import__('os')": calls of '__import__' are not allowed...
+    """
+    if not isinstance(text, str):
+        raise FlopcastTypeError(f"an event must be a string, an expression or a function, got {type(text).__name__}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FlopcastValueError(
+            f"event {text!r} is not understood ({exc.msg}); write a comparison such as 'peak_fleet_gpus > 1e6'"
+        ) from None
+    return _build(tree.body, text)
+
+
+def _refuse(text: str, what: str) -> FlopcastValueError:
+    return FlopcastValueError(
+        f"event {text!r}: {what} are not allowed; use quantity names, numbers, + - * / **, comparisons, "
+        "and/or/not, and log, exp, sqrt, abs"
+    )
+
+
+def _build(node: ast.AST, text: str) -> Any:
+    if isinstance(node, ast.Name):
+        return Ref(node.id)
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+            raise _refuse(text, f"constants such as {node.value!r}")
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp):
+        operand = _build(node.operand, text)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if isinstance(node.op, ast.Not):
+            return apply(np.logical_not, "not", operand)
+        raise _refuse(text, "bitwise operators")
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        fn, symbol = _BINARY[type(node.op)]
+        return apply(fn, symbol, _build(node.left, text), _build(node.right, text))
+    if isinstance(node, ast.BoolOp):
+        fn = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
+        symbol = "and" if isinstance(node.op, ast.And) else "or"
+        joined = _build(node.values[0], text)
+        for value in node.values[1:]:
+            joined = apply(fn, symbol, joined, _build(value, text))
+        return joined
+    if isinstance(node, ast.Compare):
+        left = _build(node.left, text)
+        out: Any = None
+        for op_node, right_node in zip(node.ops, node.comparators, strict=True):
+            if type(op_node) not in _COMPARE:
+                raise _refuse(text, "'in' and 'is'")
+            fn, symbol = _COMPARE[type(op_node)]
+            right = _build(right_node, text)
+            step = apply(fn, symbol, left, right)
+            out = step if out is None else apply(np.logical_and, "and", out, step)
+            left = right
+        return out
+    if isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+        if name not in _FUNCTIONS:
+            raise _refuse(text, f"calls of {name!r}")
+        if len(node.args) != 1 or node.keywords:
+            raise FlopcastValueError(f"event {text!r}: {name}() takes one argument")
+        return apply(_FUNCTIONS[name], name, _build(node.args[0], text))
+    raise _refuse(text, type(node).__name__ + " expressions")
+
+
+def evaluate(expr: Any, lookup: Callable[[str], Any]) -> Any:
+    """Evaluate an expression of :class:`~flopcast.expr.Ref` on arrays given by ``lookup(name)``."""
+    memo: dict[int, Any] = {}
+
+    def value(e: Any) -> Any:
+        if isinstance(e, float):
+            return e
+        if isinstance(e, Ref):
+            return lookup(e.name)
+        if isinstance(e, Leaf):
+            raise FlopcastValueError(
+                f"an event on a result names its quantities with fc.ref('name'); {e} is a new uncertain input, "
+                "which the run did not draw"
+            )
+        assert isinstance(e, Op)
+        if id(e) not in memo:
+            memo[id(e)] = e.fn(*(value(a) for a in e.args))
+        return memo[id(e)]
+
+    return value(expr)
+
+
+def probability(event: Any, draws: Mapping[str, np.ndarray] | Any, n: int) -> Probability:
+    """The probability of ``event`` on the draws (see :meth:`flopcast.Result.prob`)."""
+    if isinstance(event, str):
+        text, expr = event.strip(), parse_event(event)
+        values = evaluate(expr, draws.__getitem__)
+    elif isinstance(event, Expr):
+        text = str(event)
+        values = evaluate(event, draws.__getitem__)
+    elif callable(event):
+        text = getattr(event, "__name__", "event")
+        values = event(draws)
+    else:
+        raise FlopcastTypeError(
+            "an event must be a string such as 'peak_fleet_gpus > 1e6', a comparison of fc.ref(...) or a "
+            f"function of the result, got {type(event).__name__}"
+        )
+    mask = np.asarray(values)
+    if mask.dtype != np.bool_:
+        raise FlopcastValueError(
+            f"event {text!r} gives {mask.dtype} values, not true/false per draw; compare quantities, e.g. 'a > 1e6'"
+        )
+    mask = np.broadcast_to(mask, (n,))
+    p = float(np.count_nonzero(mask)) / n
+    return Probability(p, math.sqrt(p * (1.0 - p) / n), n, text)

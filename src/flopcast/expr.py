@@ -1,0 +1,595 @@
+"""Quick estimates: lazy arithmetic on distributions, run by the same engine as a :class:`~flopcast.Model`.
+
+``fc.to(lo, hi)`` is a 90% interval (lognormal when both bounds are positive, normal otherwise), and arithmetic
+on it or on any distribution (``+ - * / **``, unary minus, :func:`flopcast.log`, :func:`flopcast.exp`,
+:func:`flopcast.minimum`, :func:`flopcast.maximum`, :func:`flopcast.where`) builds a lazy :class:`Expr`.
+Nothing is drawn until it is asked for numbers; then the expression becomes a :class:`~flopcast.Model` (its
+uncertain inputs are assumptions, named expressions are derived quantities) and the normal engine runs it, with
+its seeds, designs, workers, unit check, sensitivity, calibration and report.
+
+The same Python object is one draw wherever it appears, so ``x - x`` is exactly 0 and ``x / x`` exactly 1.
+Two equal but separately built distributions are independent draws. Inputs get their names from keywords
+(``fc.model_of(train=train, gpu_days=expr)``); anonymous ones get stable generated names, such as
+``lognormal_1``, numbered in the order they first appear in the expression.
+
+Examples
+--------
+>>> import flopcast as fc
+>>> train = fc.to(1e24, 1e25, unit="FLOP")
+>>> mfu = fc.to(0.3, 0.5)
+>>> gpu_days = train / (fc.quantity(989e12, unit="FLOP/s/GPU") * mfu) / 86400
+>>> lo, hi = gpu_days.interval(0.9, n=20_000, seed=1)
+>>> 3e4 < lo < hi < 4e5
+True
+>>> m = fc.model_of(train=train, mfu=mfu, gpu_days=gpu_days, units={"gpu_days": "GPU*day"})
+>>> sorted(m.assumptions), list(m.derived)
+(['mfu', 'quantity_1', 'train'], ['gpu_days'])
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from flopcast.arithmetic import Arithmetic
+from flopcast.distributions import Distribution, as_distribution
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
+from flopcast.validate import check_probability, check_real, describe_value, is_real_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from flopcast.model import Model
+
+__all__ = ["Expr", "apply", "model_of", "quantity", "ref", "to"]
+
+#: Draws used when a quick estimate is asked for numbers without ``n=``.
+DEFAULT_N = 100_000
+#: Name of an expression's own value when it is run without a name.
+VALUE = "value"
+
+# Binding strength of each operator, to print an expression with only the parentheses it needs.
+_PRECEDENCE = {"<": 0, "<=": 0, ">": 0, ">=": 0, "+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+
+
+class Expr(Arithmetic):
+    """A lazy expression of uncertain quantities; see :mod:`flopcast.expr`.
+
+    Build one with :func:`flopcast.to`, :func:`flopcast.quantity` or arithmetic on distributions. Asking for
+    numbers (:meth:`sample`, :meth:`summary`, :meth:`quantile`, :meth:`interval`, :meth:`mean`,
+    :meth:`simulate`) runs the model of the expression (:meth:`to_model`) with flopcast's engine.
+    """
+
+    def __bool__(self) -> bool:
+        raise FlopcastTypeError(
+            f"the expression {self} has no truth value before it is sampled; use fc.where(condition, a, b) for a "
+            "choice per draw, or result.prob(...) for the probability of an event"
+        )
+
+    def __repr__(self) -> str:
+        return f"<flopcast expression: {self}>"
+
+    def __str__(self) -> str:
+        return _render(self, {})
+
+    def _repr_html_(self) -> str:
+        from flopcast.html import escape
+
+        return f"<code>{escape(str(self))}</code> <small>(a lazy flopcast expression; .summary() runs it)</small>"
+
+    # ------------------------------------------------------------------ to a model
+    def to_model(
+        self,
+        name: str = VALUE,
+        /,
+        *,
+        unit: str | None = None,
+        units: Mapping[str, str] | None = None,
+        title: str = "estimate",
+        base: Model | None = None,
+        **quantities: Any,
+    ) -> Model:
+        """The model of this expression: its value is the quantity ``name``, keywords name its parts.
+
+        Parameters
+        ----------
+        name : str, default "value"
+            Name of this expression's quantity.
+        unit : str, optional
+            Unit of this expression's quantity (default: inferred from the units of its inputs).
+        units : mapping of str to str, optional
+            Units of the other named quantities.
+        title : str, default "estimate"
+            The model's name.
+        base : Model, optional
+            A model to extend: :func:`ref` names its quantities.
+        **quantities
+            Parts of the expression (or further expressions) to name, e.g. ``train=train``.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> x = fc.to(1, 10)
+        >>> m = (x * 3).to_model("y", x=x)
+        >>> list(m.assumptions), list(m.derived)
+        (['x'], ['y'])
+        """
+        if name in quantities:
+            raise FlopcastValueError(f"to_model(): {name!r} names this expression; give its parts other names")
+        all_units = dict(units or {})
+        if unit is not None:
+            all_units[name] = unit
+        return model_of({**quantities, name: self}, name=title, units=all_units, base=base)
+
+    def simulate(self, n: int = DEFAULT_N, *, seed: Any = None, name: str = VALUE, **options: Any) -> Any:
+        """Run the model of this expression; options are those of :meth:`flopcast.Model.simulate`.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> res = (fc.to(1, 10) * 2).simulate(10_000, seed=1)
+        >>> res.names
+        ('lognormal_1', 'value')
+        """
+        return self.to_model(name).simulate(n, seed=seed, **options)
+
+    def sample(self, n: int = DEFAULT_N, *, seed: Any = None, design: str = "random") -> np.ndarray:
+        """``n`` draws of the expression (read-only), on the engine's seeds and designs.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> x = fc.to(1, 10)
+        >>> (x / x).sample(3, seed=1).tolist()
+        [1.0, 1.0, 1.0]
+        """
+        return self.simulate(n, seed=seed, design=design, keep=[VALUE])[VALUE]
+
+    def quantile(
+        self, q: float | Iterable[float], n: int = DEFAULT_N, *, seed: Any = None, design: str = "random"
+    ) -> np.ndarray:
+        """Quantiles of the expression's draws at levels ``q``.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> fc.to(1, 100).quantile([0.5], seed=1).round(1).tolist()
+        [10.0]
+        """
+        return self.simulate(n, seed=seed, design=design, keep=[VALUE]).quantile(VALUE, q)
+
+    def interval(
+        self, prob: float = 0.9, n: int = DEFAULT_N, *, seed: Any = None, design: str = "random", kind: str = "eti"
+    ) -> tuple[float, float]:
+        """The equal-tailed (or ``kind="hdi"``) interval holding ``prob`` of the draws."""
+        return self.simulate(n, seed=seed, design=design, keep=[VALUE]).interval(VALUE, prob, kind)
+
+    def mean(self, n: int = DEFAULT_N, *, seed: Any = None, design: str = "random") -> float:
+        """The mean of the expression's draws."""
+        return float(np.mean(self.sample(n, seed=seed, design=design)))
+
+    def summary(
+        self, n: int = DEFAULT_N, *, seed: Any = None, prob: float = 0.9, design: str = "random", full: bool = False
+    ) -> pd.DataFrame:
+        """The summary row of the expression (see :meth:`flopcast.Result.summary`).
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> row = (fc.to(1, 10) * 2).summary(seed=1).loc["value"]
+        >>> round(float(row["median"]), 1)
+        6.3
+        """
+        res = self.simulate(n, seed=seed, design=design, keep=[VALUE])
+        return res.summary(prob, [VALUE], full=full)
+
+
+class Leaf(Expr):
+    """An uncertain input of an expression: a distribution with an optional unit, name and source."""
+
+    def __init__(
+        self,
+        distribution: Any,
+        *,
+        unit: str | None = None,
+        name: str | None = None,
+        source: str = "",
+        note: str = "",
+        label: str | None = None,
+        key: object = None,
+    ) -> None:
+        self.distribution = as_distribution(distribution, name or "quantity")
+        self.unit = unit
+        self.name = name
+        self.source = source
+        self.note = note
+        self.label = label
+        # What makes two leaves one draw: a distribution used bare is keyed by that object, so the same object
+        # is one draw wherever it appears; fc.to() and fc.quantity() leaves are keyed by themselves.
+        self.key = self if key is None else key
+
+
+class Ref(Expr):
+    """A quantity of a model, by name: of the ``base`` model being extended, or of a result (``Result.prob``)."""
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise FlopcastTypeError(f"fc.ref(): the name must be a string, got {describe_value(name)}")
+        self.name = name
+
+
+class Op(Expr):
+    """An operation on expressions and numbers: ``fn(*args)`` per draw."""
+
+    def __init__(self, fn: Callable[..., Any], symbol: str, args: tuple[Any, ...]) -> None:
+        self.fn = fn
+        self.symbol = symbol
+        self.args = args
+
+
+def _operand(x: Any, symbol: str) -> Any:
+    if isinstance(x, Expr):
+        return x
+    if isinstance(x, Distribution):
+        return Leaf(x, key=x)
+    if is_real_number(x):
+        value = float(x)
+        if math.isnan(value):
+            raise FlopcastValueError(f"fc expression: NaN is not an operand of {symbol!r}; give a number")
+        return value
+    if hasattr(x, "ppf") and hasattr(x, "dist"):  # a frozen scipy.stats distribution
+        return Leaf(as_distribution(x), key=x)
+    raise FlopcastTypeError(
+        f"fc expression: cannot use {describe_value(x)} as an operand of {symbol!r}; operands are numbers, "
+        "flopcast distributions, frozen scipy.stats distributions or expressions (fc.to, fc.quantity)"
+    )
+
+
+def apply(fn: Callable[..., Any], symbol: str, *args: Any) -> Op:
+    """The lazy expression ``fn(*args)``: what operators and :mod:`flopcast.ops` build on distributions.
+
+    Examples
+    --------
+    >>> import operator
+    >>> import flopcast as fc
+    >>> from flopcast.expr import apply
+    >>> str(apply(operator.mul, "*", fc.to(1, 10), 3))
+    'to(1, 10) * 3'
+    """
+    return Op(fn, symbol, tuple(_operand(a, symbol) for a in args))
+
+
+def _label_number(x: float) -> str:
+    return f"{x:g}"
+
+
+def to(
+    lo: float,
+    hi: float,
+    prob: float = 0.9,
+    *,
+    unit: str | None = None,
+    name: str | None = None,
+    source: str = "",
+    note: str = "",
+) -> Leaf:
+    """An uncertain quantity from an interval: ``prob`` of the mass in ``[lo, hi]`` (Squiggle's ``lo to hi``).
+
+    Lognormal when both bounds are positive, normal otherwise.
+
+    Parameters
+    ----------
+    lo, hi : float
+        The bounds, ``lo < hi``.
+    prob : float, default 0.9
+        The mass between them.
+    unit : str, optional
+        Its unit (checked as in models when the expression runs).
+    name : str, optional
+        Its name in the model (default: a keyword of :func:`model_of`, or a generated name).
+    source, note : str
+        Where the interval comes from, and why.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> fc.to(10, 1000).distribution.median()
+    100.0
+    >>> fc.to(-1, 1).distribution
+    Normal(mean=0, sd=0.607957)
+    """
+    from flopcast.constructors import lognormal, normal
+
+    owner = "fc.to()"
+    lo_f, hi_f = check_real(lo, "lo", owner), check_real(hi, "hi", owner)
+    prob = check_probability(prob, "prob", owner)
+    if not lo_f < hi_f:
+        raise FlopcastValueError(f"{owner}: lo must be below hi, got lo={lo_f:g}, hi={hi_f:g}")
+    dist = lognormal(lo_f, hi_f, prob=prob) if lo_f > 0 else normal(lo_f, hi_f, prob=prob)
+    label = f"to({_label_number(lo_f)}, {_label_number(hi_f)}" + (f", prob={prob:g})" if prob != 0.9 else ")")
+    return Leaf(dist, unit=unit, name=name, source=source, note=note, label=label)
+
+
+def quantity(value: Any, *, unit: str | None = None, name: str | None = None, source: str = "", note: str = "") -> Leaf:
+    """A number or distribution as an input of expressions, with a unit, a name or a source.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> peak = fc.quantity(989e12, unit="FLOP/s/GPU", source="H100 datasheet")
+    >>> str(peak * 2)
+    'quantity(989000000000000) * 2'
+    """
+    dist = as_distribution(value, name or "fc.quantity()")
+    label = f"quantity({_label_number(float(value))})" if is_real_number(value) else None
+    return Leaf(dist, unit=unit, name=name, source=source, note=note, label=label)
+
+
+def ref(name: str) -> Ref:
+    """A quantity of a model by name: of ``base`` in :func:`model_of`, or of a result in ``Result.prob``.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.uniform(1, 2))
+    >>> m2 = fc.model_of(twice=2 * fc.ref("a"), base=m)
+    >>> m2.point()["twice"]
+    3.0
+    """
+    return Ref(name)
+
+
+# ---------------------------------------------------------------------- printing
+def _render(e: Any, names: Mapping[int, str], parent: int = -1, right: bool = False) -> str:
+    if isinstance(e, float):
+        text = _label_number(e)
+        return f"({text})" if e < 0 and parent >= 0 else text
+    if isinstance(e, Ref):
+        return e.name
+    if isinstance(e, Leaf):
+        return names.get(id(e.key)) or e.name or e.label or repr(e.distribution)
+    assert isinstance(e, Op)
+    if e.symbol not in _PRECEDENCE and e.symbol != "-":
+        return f"{e.symbol}({', '.join(_render(a, names) for a in e.args)})"
+    if len(e.args) == 1:  # unary minus
+        text = "-" + _render(e.args[0], names, _PRECEDENCE["neg"])
+        own = _PRECEDENCE["neg"]
+    else:
+        own = _PRECEDENCE[e.symbol]
+        # ** binds right to left; the others left to right.
+        left = _render(e.args[0], names, own, right=e.symbol == "**")
+        rght = _render(e.args[1], names, own, right=e.symbol != "**")
+        text = f"{left} {e.symbol} {rght}"
+    if own < parent or (own == parent and right):
+        return f"({text})"
+    return text
+
+
+# ---------------------------------------------------------------------- compiling
+class Formula:
+    """A derived function evaluating an expression on its inputs (numpy arrays, pint quantities or PyTensor).
+
+    Its signature lists the inputs, as a derived function's parameters do. Leaves and named parts of the
+    expression are replaced by :class:`Ref` nodes, so the formula pickles to worker processes unchanged.
+    """
+
+    def __init__(self, name: str, expr: Any, inputs: tuple[str, ...], text: str) -> None:
+        self.__name__ = name
+        self.expr = expr
+        self.inputs = inputs
+        self.text = text
+        self.__signature__ = inspect.Signature(
+            [inspect.Parameter(i, inspect.Parameter.POSITIONAL_OR_KEYWORD) for i in inputs]
+        )
+
+    def __call__(self, *args: Any) -> Any:
+        env = dict(zip(self.inputs, args, strict=True))
+        memo: dict[int, Any] = {}
+
+        def value(e: Any) -> Any:
+            if isinstance(e, float):
+                return e
+            if isinstance(e, Ref):
+                return env[e.name]
+            key = id(e)
+            if key not in memo:  # a shared sub-expression is computed once per call
+                memo[key] = e.fn(*(value(a) for a in e.args))
+            return memo[key]
+
+        return value(self.expr)
+
+    def __repr__(self) -> str:
+        return f"Formula({self.__name__} = {self.text})"
+
+
+def _as_named_expr(value: Any, name: str) -> Any:
+    if isinstance(value, Expr):
+        return value
+    try:
+        return _operand(value, f"model_of({name}=...)")
+    except FlopcastTypeError:
+        raise FlopcastTypeError(
+            f"model_of(): {name} must be an expression, a distribution or a number, got {describe_value(value)}"
+        ) from None
+
+
+def _walk(e: Any, seen: set[int], out: list[Any]) -> None:
+    """Every Leaf, Ref and Op node reachable from ``e``, in first-appearance (depth-first) order."""
+    if isinstance(e, float) or id(e) in seen:
+        return
+    seen.add(id(e))
+    if isinstance(e, Op):
+        for a in e.args:
+            _walk(a, seen, out)
+    out.append(e)
+
+
+def model_of(
+    quantities: Mapping[str, Any] | None = None,
+    /,
+    *,
+    name: str = "estimate",
+    units: Mapping[str, str] | None = None,
+    base: Model | None = None,
+    **named: Any,
+) -> Model:
+    """A :class:`~flopcast.Model` from expressions: each keyword names an input or a derived quantity.
+
+    Parameters
+    ----------
+    quantities : mapping of str to expression, optional
+        Named expressions (the same as keywords; use it for names such as ``name`` or ``units``).
+    name : str, default "estimate"
+        The model's name (a ``base`` model keeps its own).
+    units : mapping of str to str, optional
+        Units of named quantities. An input's unit may also come from :func:`to` or :func:`quantity`; a derived
+        quantity's unit defaults to what pint infers from its inputs, and a declared one is checked.
+    base : Model, optional
+        Extend this model (left untouched): :func:`ref` names its quantities.
+    **named
+        Expressions, distributions or numbers by name. A named distribution (or :func:`to` leaf) is an
+        assumption; a named expression is a derived quantity; parts left unnamed are inlined into the derived
+        quantities that use them, and their inputs get generated names.
+
+    Returns
+    -------
+    Model
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> x = fc.to(1, 10)
+    >>> m = fc.model_of(x=x, d=x - x)
+    >>> bool((m.simulate(1000, seed=1)["d"] == 0).all())
+    True
+    """
+    from flopcast import units as _units
+    from flopcast.model import Assumption, Derived, Model
+
+    given = {**dict(quantities or {}), **named}
+    if not given:
+        raise FlopcastValueError("model_of(): name at least one expression, e.g. fc.model_of(total=a + b)")
+    unit_of = dict(units or {})
+    for unit_name in unit_of:
+        if unit_name not in given:
+            raise FlopcastValueError(
+                f"model_of(): units names {unit_name!r}, which is not one of the named quantities ({', '.join(given)})"
+            )
+    exprs = {n: _as_named_expr(v, n) for n, v in given.items()}
+
+    # Names of leaves and named operations, keyed by identity: id() of a leaf's key or of an operation (two equal
+    # distributions built separately are two draws, so their dataclass equality must not merge them).
+    names: dict[int, str] = {}
+    for n, e in exprs.items():
+        key = id(e.key) if isinstance(e, Leaf) else id(e)
+        if isinstance(e, Ref):
+            raise FlopcastValueError(f"model_of(): {n}=fc.ref({e.name!r}) only repeats a quantity of the base model")
+        if key in names:
+            raise FlopcastValueError(f"model_of(): {names[key]!r} and {n!r} name the same expression; keep one")
+        if isinstance(e, Leaf) and e.name is not None and e.name != n:
+            raise FlopcastValueError(f"model_of(): the input named {e.name!r} is given as {n!r}; use one name")
+        names[key] = n
+
+    nodes: list[Any] = []
+    seen: set[int] = set()
+    for e in exprs.values():
+        _walk(e, seen, nodes)
+    taken = set(given) | (set(base.nodes) if base is not None else set())
+    counters: dict[str, int] = {}
+    leaves: dict[int, Leaf] = {}
+    for node in nodes:
+        if isinstance(node, Ref):
+            if base is None or node.name not in base:
+                where = f"model {base.name!r}" if base is not None else "no base model (pass base=model)"
+                raise FlopcastValueError(f"model_of(): fc.ref({node.name!r}) is not a quantity of {where}")
+        elif isinstance(node, Leaf) and id(node.key) not in leaves:
+            key = id(node.key)
+            leaves[key] = node
+            if key in names:
+                continue
+            if node.name is not None:
+                if node.name in taken:
+                    raise FlopcastValueError(f"model_of(): two quantities are named {node.name!r}")
+                names[key] = node.name
+            else:
+                family = "quantity" if node.label and node.label.startswith("quantity(") else (
+                    type(node.distribution).__name__.lower())  # fmt: skip
+                while True:
+                    counters[family] = counters.get(family, 0) + 1
+                    generated = f"{family}_{counters[family]}"
+                    if generated not in taken:
+                        break
+                names[key] = generated
+            taken.add(names[key])
+
+    model = base.replace() if base is not None else Model(name)
+    point: dict[str, Any] = {}  # pint values at the point values, to infer units
+    if base is not None:
+        base_point = base.point()
+        point.update({n: _units.quantity(v, base[n].unit) for n, v in base_point.items()})
+    for key, leaf in leaves.items():
+        n = names[key]
+        unit = unit_of.get(n, leaf.unit)
+        if leaf.unit is not None and n in unit_of and unit_of[n] != leaf.unit:
+            raise FlopcastValueError(
+                f"model_of(): {n!r} has unit {leaf.unit!r} from its definition and {unit_of[n]!r} from units=; give one"
+            )
+        model.add(Assumption(n, leaf.distribution, unit=unit or "1", source=leaf.source, note=leaf.note))
+        point[n] = _units.quantity(model.point()[n], unit or "1")
+    for node in nodes:  # named operations, inputs first
+        if not isinstance(node, Op) or id(node) not in names:
+            continue
+        n = names[id(node)]
+        formula_expr = _substitute(node, names, {}, root=True)
+        inputs = tuple(dict.fromkeys(r.name for r in _refs(formula_expr)))
+        text = _render(node, {k: v for k, v in names.items() if k != id(node)})
+        formula = Formula(n, formula_expr, inputs, text)
+        unit = unit_of.get(n)
+        if unit is None:
+            unit = _inferred_unit(formula, point, n)
+        model.add(Derived(n, formula, unit=unit, source=f"expression: {text}"))
+        with np.errstate(all="ignore"):
+            point[n] = formula(*(point[i] for i in inputs))
+    return model
+
+
+def _substitute(e: Any, names: Mapping[int, str], memo: dict[int, Any], root: bool = False) -> Any:
+    """``e`` with every leaf and named part replaced by a :class:`Ref` to its name (sharing preserved)."""
+    if isinstance(e, float | Ref):
+        return e
+    if isinstance(e, Leaf):
+        return Ref(names[id(e.key)])
+    if not root and id(e) in names:
+        return Ref(names[id(e)])
+    if id(e) not in memo:
+        memo[id(e)] = Op(e.fn, e.symbol, tuple(_substitute(a, names, memo) for a in e.args))
+    return memo[id(e)]
+
+
+def _refs(e: Any) -> list[Ref]:
+    out: list[Any] = []
+    _walk(e, set(), out)
+    return [r for r in out if isinstance(r, Ref)]
+
+
+def _inferred_unit(formula: Formula, point: Mapping[str, Any], name: str) -> str:
+    """The unit pint gives the formula on its inputs' point values (numbers in the formula are plain factors)."""
+    from flopcast.units import registry
+
+    try:
+        with np.errstate(all="ignore"):
+            result = formula(*(point[i] for i in formula.inputs))
+    except Exception as exc:  # pint raises DimensionalityError and friends on inconsistent arithmetic
+        raise FlopcastValueError(
+            f"model_of(): {name} = {formula.text}: unit mismatch: {exc} (inputs: "
+            + ", ".join(f"{i} [{point[i].units}]" for i in formula.inputs)
+            + "); fix the units of the inputs or the expression"
+        ) from exc
+    if not isinstance(result, registry().Quantity) or result.dimensionless:
+        return "1"
+    return str(result.units)

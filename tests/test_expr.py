@@ -1,0 +1,182 @@
+"""Quick estimates: fc.to, lazy arithmetic on distributions, and expressions run as models by the engine."""
+
+import pickle
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import flopcast as fc
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
+from flopcast.stats import quantile_mcse
+
+
+def test_to_is_lognormal_for_positive_bounds_and_normal_otherwise():
+    ln = fc.to(10, 1000).distribution
+    assert isinstance(ln, fc.LogNormal)
+    assert ln.interval(0.9) == pytest.approx((10, 1000))
+    nm = fc.to(-2, 4, prob=0.5).distribution
+    assert isinstance(nm, fc.Normal)
+    assert nm.interval(0.5) == pytest.approx((-2, 4))
+    assert isinstance(fc.to(0, 4).distribution, fc.Normal)
+    with pytest.raises(FlopcastValueError, match="lo must be below hi"):
+        fc.to(5, 1)
+    with pytest.raises(FlopcastValueError, match="prob"):
+        fc.to(1, 5, prob=1.5)
+
+
+def test_lognormal_product_matches_the_closed_form():
+    # X ~ LN(mu1, s1), Y ~ LN(mu2, s2) independent: X * Y / 3 ~ LN(mu1 + mu2 - log 3, sqrt(s1^2 + s2^2)).
+    x, y = fc.LogNormal(1.0, 0.5), fc.LogNormal(-0.5, 0.3)
+    n = 200_000
+    draws = (x * y / 3).sample(n, seed=7)
+    exact = stats.lognorm(s=np.hypot(0.5, 0.3), scale=np.exp(0.5 - np.log(3)))
+    levels = np.array([0.05, 0.5, 0.95])
+    got = np.quantile(draws, levels)
+    tolerance = 4 * quantile_mcse(draws, levels)  # 4 Monte Carlo standard errors of each quantile
+    assert np.all(np.abs(got - exact.ppf(levels)) < tolerance)
+
+
+def test_the_same_object_is_one_draw_wherever_it_appears():
+    x = fc.to(1, 10)
+    assert np.all((x - x).sample(10_000, seed=1) == 0.0)
+    assert np.all((x / x).sample(10_000, seed=1) == 1.0)
+    d = fc.lognormal(1, 10)
+    assert np.all((d - d).sample(1000, seed=2) == 0.0)
+    # Two equal distributions built separately are independent draws (and still compare equal as values).
+    a, b = fc.lognormal(1, 10), fc.lognormal(1, 10)
+    assert a == b and hash(a) == hash(b)
+    diff = (a - b).sample(10_000, seed=3)
+    assert np.count_nonzero(diff) == diff.size
+
+
+def test_same_numbers_as_the_equivalent_model_for_the_same_seed():
+    # Draws are keyed by assumption name: named inputs give the numbers of a model with those names.
+    train = fc.to(1e24, 1e25, unit="FLOP", name="train")
+    mfu = fc.quantity(fc.beta(mean=0.4, sd=0.08), name="mfu")
+    expr = train / (989e12 * mfu) / 86400
+    em = fc.model_of(gpu_days=expr, units={"gpu_days": "FLOP"})
+
+    m = fc.Model("by hand")
+    m.assume("train", fc.lognormal(1e24, 1e25), unit="FLOP")
+    m.assume("mfu", fc.beta(mean=0.4, sd=0.08))
+
+    @m.derive(unit="FLOP")
+    def gpu_days(train, mfu):
+        return train / (989e12 * mfu) / 86400
+
+    for design in ("random", "lhs", "sobol"):
+        got = em.simulate(4096, seed=11, design=design)
+        want = m.simulate(4096, seed=11, design=design)
+        for name in ("train", "mfu", "gpu_days"):
+            np.testing.assert_array_equal(got[name], want[name])
+    # The quick-estimate methods run the same engine: same seed, same numbers.
+    np.testing.assert_array_equal(expr.sample(4096, seed=11), em.simulate(4096, seed=11)["gpu_days"])
+
+
+def test_summary_quantile_and_interval_of_an_expression():
+    x = fc.LogNormal(0.0, 0.5)
+    e = 2 * x
+    row = e.summary(50_000, seed=1).loc["value"]
+    assert list(row.index) == ["unit", "median", "eti_lower", "eti_upper", "mean"]
+    draws = e.sample(50_000, seed=1)
+    assert row["median"] == np.median(draws)
+    assert e.interval(0.9, 50_000, seed=1) == pytest.approx(tuple(np.quantile(draws, [0.05, 0.95])))
+    assert e.quantile([0.25], 50_000, seed=1)[0] == pytest.approx(np.quantile(draws, 0.25))
+    assert e.mean(50_000, seed=1) == pytest.approx(np.mean(draws))
+
+
+def test_math_helpers_and_comparisons_build_expressions():
+    x = fc.uniform(0, 2)
+    e = fc.where(x > 1, fc.log(fc.exp(x)), -x) + fc.minimum(x, 0.5) - fc.maximum(x, 1.5) + fc.sqrt(x * x)
+    res = fc.model_of(x=x, e=e).simulate(5000, seed=4)
+    xs = res["x"]
+    want = np.where(xs > 1, xs, -xs) + np.minimum(xs, 0.5) - np.maximum(xs, 1.5) + np.abs(xs)
+    np.testing.assert_allclose(res["e"], want, rtol=1e-12, atol=1e-12)
+    assert str(abs(-x) ** 2) == "abs(-Uniform(lower=0, upper=2)) ** 2"
+    assert str(fc.to(1, 2) - (fc.to(3, 4) - 1)) == "to(1, 2) - (to(3, 4) - 1)"
+
+
+def test_named_parts_become_derived_quantities_and_units_are_inferred_or_checked():
+    train = fc.to(1e24, 1e25, unit="FLOP", source="a guess")
+    rate = fc.quantity(4e14, unit="FLOP/s/GPU")
+    gpu_s = train / rate
+    m = fc.model_of(gpu_s=gpu_s, gpu_days=gpu_s / 86400, units={"gpu_days": "GPU*s"}, rate=rate, train=train)
+    assert m["gpu_s"].unit == "GPU * second"
+    assert m["gpu_days"].inputs == ("gpu_s",)
+    assert m["train"].source == "a guess"
+    assert m.point()["gpu_days"] == pytest.approx(m.point()["train"] / 4e14 / 86400)
+    with pytest.raises(FlopcastValueError, match="unit mismatch"):
+        fc.model_of(bad=train + rate)
+    with pytest.raises(FlopcastValueError, match="declared 'FLOP'"):
+        fc.model_of(bad=gpu_s, units={"bad": "FLOP"})
+    with pytest.raises(FlopcastValueError, match="units names 'nope'"):
+        fc.model_of(ok=gpu_s, units={"nope": "s"})
+
+
+def test_mixing_expressions_and_models():
+    m = fc.Model("base")
+    m.assume("a", fc.lognormal(1, 10), unit="s")
+    m.assume("b", fc.uniform(1, 2))
+
+    @m.derive(unit="s")
+    def c(a, b):
+        return a * b
+
+    extra = fc.to(2, 3)
+    bigger = fc.model_of(d=fc.ref("c") * extra + fc.ref("a"), base=m)
+    assert set(m.nodes) == {"a", "b", "c"}  # the base model is left untouched
+    res = bigger.simulate(10_000, seed=5)
+    np.testing.assert_allclose(res["d"], res["c"] * res["lognormal_1"] + res["a"], rtol=1e-14)
+    assert bigger["d"].unit == "second"
+    base = m.simulate(10_000, seed=5)
+    np.testing.assert_array_equal(res["c"], base["c"])  # common random numbers with the base model
+    # Sensitivity runs on the model of an expression.
+    st = fc.sobol(bigger, "d", n=2**10, seed=1)
+    assert st is not None
+    with pytest.raises(FlopcastValueError, match="fc.ref\\('zz'\\) is not a quantity of model 'base'"):
+        fc.model_of(e=fc.ref("zz") * 2, base=m)
+    with pytest.raises(FlopcastValueError, match="no base model"):
+        fc.model_of(e=fc.ref("a") * 2)
+
+
+@pytest.mark.parametrize("bad", ["3", [1, 2], np.array([1.0, 2.0]), None, True, fc.Model("m")])
+def test_bad_operands_raise_a_clear_type_error(bad):
+    x = fc.to(1, 10)
+    with pytest.raises(FlopcastTypeError, match="cannot use .* as an operand of '\\*'"):
+        x * bad
+    with pytest.raises(FlopcastTypeError, match="operand of '\\+'"):
+        bad + fc.lognormal(1, 10)
+
+
+def test_expressions_have_no_truth_value_and_names_are_checked():
+    x = fc.to(1, 10)
+    with pytest.raises(FlopcastTypeError, match="no truth value"):
+        bool(x > 2)
+    with pytest.raises(FlopcastValueError, match="name the same expression"):
+        fc.model_of(a=x, b=x)
+    with pytest.raises(FlopcastValueError, match="at least one"):
+        fc.model_of()
+    with pytest.raises(FlopcastValueError, match="not a valid Python identifier"):
+        fc.model_of(**{"a b": x})
+    with pytest.raises(FlopcastValueError, match="two quantities are named 'k'"):
+        fc.model_of(s=fc.to(1, 2, name="k") + fc.to(2, 3, name="k"))
+    with pytest.raises(FlopcastValueError, match="NaN"):
+        x + float("nan")
+
+
+def test_models_of_expressions_pickle_and_run_on_worker_processes():
+    x = fc.to(1, 10)
+    m = fc.model_of(y=fc.log(x) * x - x)
+    m2 = pickle.loads(pickle.dumps(m))
+    np.testing.assert_array_equal(m2.simulate(2000, seed=1)["y"], m.simulate(2000, seed=1)["y"])
+    pooled = m.simulate(40_000, seed=3, chunk_size=10_000, workers=2)
+    np.testing.assert_array_equal(pooled["y"], m.simulate(40_000, seed=3)["y"])
+
+
+def test_distribution_arithmetic_keeps_scipy_parity():
+    d = fc.lognormal(1, 10)
+    frozen = stats.lognorm(s=d.sigma, scale=np.exp(d.mu))
+    u = np.linspace(0.01, 0.99, 7)
+    np.testing.assert_allclose(d.ppf(u), frozen.ppf(u), rtol=1e-12)
+    assert (np.float64(2.0) * d).args[0] == 2.0  # numpy scalars defer to the distribution's operators
