@@ -213,3 +213,21 @@ def test_output_that_cannot_be_written_is_a_user_error(tmp_path: Path):
 def test_help_descriptions_print_percent_signs_once():
     proc = run("describe", "--help")
     assert "90% interval" in proc.stdout and "%%" not in proc.stdout
+
+
+def test_assumption_files_from_describe_toml_into_report(tmp_path: Path, user_model: Path):
+    toml = run("describe", str(user_model), "--toml")
+    assert toml.returncode == 0, toml.stderr
+    assert '[assumptions.flop]\nfamily = "lognormal"' in toml.stdout
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[assumptions.rate]\nfamily = "point"\nvalue = 1e15\nunit = "FLOP/s/GPU"\n')
+    out = tmp_path / "rep"
+    both = ["--output", "flop", "--output", "gpu_days", "--out", str(out), *FAST, "--json"]
+    data = json.loads(run("report", str(user_model), "--assumptions", str(mine), *both).stdout)
+    base = json.loads(run("report", str(user_model), *both).stdout)
+    # The file fixes the rate at 1e15 FLOP/s/GPU: the median GPU-days are the flop median / 1e15 / 86400.
+    assert data["summary"]["gpu_days"]["median"] == pytest.approx(data["summary"]["flop"]["median"] / 1e15 / 86400)
+    assert data["summary"]["flop"]["median"] == base["summary"]["flop"]["median"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[assumptions.rate]\nfamily = "point"\nvalue = 1e15\nunit = "FLOP"\n')
+    assert_user_error(run("describe", str(user_model), "--assumptions", str(bad)), "bad.toml", "assumptions.rate.unit")

@@ -56,6 +56,7 @@ from flopcast.distributions import (
 )
 from flopcast.engine import LocalEngine
 from flopcast.engine.dask import DaskEngine
+from flopcast.assumption_files import read_assumptions, replace_from, write_assumptions
 from flopcast.expr import Expr, model_of, quantity, ref, to
 from flopcast.model import Assumption, Derived, Model
 from flopcast.ops import exp, log, maximum, minimum, sqrt, where
@@ -99,6 +100,10 @@ __all__ = [
     "quantity",
     "ref",
     "to",
+    # assumption files (TOML)
+    "read_assumptions",
+    "replace_from",
+    "write_assumptions",
     # the model graph
     "Assumption",
     "Derived",

@@ -5,10 +5,11 @@
     flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--json]
     flopcast audit [--json]
     flopcast sensitivity [MODEL] [--output NAME] [--n N] [--seed S] [--json]
-    flopcast describe [MODEL] [--json]
+    flopcast describe [MODEL] [--json] [--toml]
     flopcast models [--json]
 
-``MODEL`` is ``uncertain`` (the default), ``refined``, ``article`` (= ``article-low``), ``article-high``, or a
+Commands that take a ``MODEL`` also take ``--assumptions FILE``, a TOML file of assumptions (see
+:mod:`flopcast.assumption_files`; ``flopcast describe MODEL --toml`` writes one). ``MODEL`` is ``uncertain`` (the default), ``refined``, ``article`` (= ``article-low``), ``article-high``, or a
 Python file, ``path/to/file.py`` or ``path/to/file.py:name`` (see :mod:`flopcast.cli_models`).
 
 Output: aligned tables with engineering notation and units on standard output; with ``--json``, one JSON
@@ -36,11 +37,14 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from flopcast.cli_models import DEFAULT_MODEL, builtin_models, load_model
 from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
 from flopcast.formatting import eng, table
+
+if TYPE_CHECKING:
+    from flopcast.model import Model
 
 __all__ = ["UsageError", "build_parser", "main"]
 
@@ -95,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add_model(p: argparse.ArgumentParser) -> None:
         p.add_argument("model", nargs="?", default=DEFAULT_MODEL, metavar="MODEL", help=_MODEL_HELP)
+        p.add_argument(
+            "--assumptions",
+            metavar="FILE",
+            help="replace the model's assumptions by those of a TOML file (write one with 'flopcast describe --toml')",
+        )
 
     p = command(
         "report",
@@ -147,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_model(p)
     add_json(p)
+    p.add_argument("--toml", action="store_true", help="print the assumptions as a TOML file to edit and read back")
 
     p = command("models", "the built-in models, one line each", "flopcast models")
     add_json(p)
@@ -257,8 +267,23 @@ def _cmd_models(args: argparse.Namespace) -> None:
     print(f"\n{'file.py[:name]'.ljust(width)}  a Model (or a function returning one) in your own Python file")
 
 
-def _cmd_describe(args: argparse.Namespace) -> None:
+def _model(args: argparse.Namespace) -> Model:
+    """The model a command names, with the assumptions of ``--assumptions FILE`` when given."""
     model = load_model(args.model)
+    if getattr(args, "assumptions", None):
+        from flopcast.assumption_files import replace_from
+
+        model = replace_from(model, args.assumptions)
+    return model
+
+
+def _cmd_describe(args: argparse.Namespace) -> None:
+    model = _model(args)
+    if args.toml:
+        from flopcast.assumption_files import dumps
+
+        print(dumps(model), end="")
+        return
     desc = model.describe()
     if args.json:
         _print_json(
@@ -289,7 +314,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
     from flopcast.analysis.tornado import tornado
     from flopcast.report import ranking_rows
 
-    model = load_model(args.model)
+    model = _model(args)
     output = _check_output(model, args.output)
     if not model.uncertain:
         raise UsageError(f"model {model.name!r} has no uncertain assumption: there is nothing to rank")
@@ -342,7 +367,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
 
     if not args.out.strip():
         raise UsageError("--out is empty: give a folder name (use --out . for the current folder)")
-    model = load_model(args.model)
+    model = _model(args)
     outputs = args.output
     if outputs:
         for name in outputs:

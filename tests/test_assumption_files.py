@@ -1,0 +1,130 @@
+"""Assumption files: exact TOML round trip of every exportable family, and clear errors for bad files."""
+
+import tomllib
+
+import numpy as np
+import pytest
+
+import flopcast as fc
+from flopcast.assumption_files import FAMILIES, dumps, loads, read_assumptions, write_assumptions
+from flopcast.errors import FlopcastValueError
+from flopcast.joint import Empirical
+
+EVERY_FAMILY = {
+    "point": fc.point(3.25),
+    "uniform": fc.uniform(0.1, 0.7),
+    "loguniform": fc.loguniform(1e-3, 7.5),
+    "normal": fc.normal(-1 / 3, 2 / 7),
+    "lognormal": fc.lognormal(1e24, 1e25),
+    "triangular": fc.triangular(1, 2.2, 9),
+    "pert": fc.pert(1, 3, 11, shape=5.5),
+    "beta": fc.beta(mean=0.4, sd=0.08),
+    "truncated": fc.truncated(fc.normal(mean=0.1, sd=1.0), lower=0.0),
+    "mixture": fc.mixture([fc.lognormal(1, 10), fc.uniform(2, 3)], weights=[0.3, 0.7]),
+    "choice": fc.choice({"low": 1.5, "mid": 2.0, "high": 1e30}, probs=[0.2, 0.5, 0.3]),
+}
+
+
+def every_family_model() -> fc.Model:
+    m = fc.Model("families")
+    for name, dist in EVERY_FAMILY.items():
+        m.assume(name, dist, unit="FLOP/s" if name == "lognormal" else "1", source=f'src "{name}"\n', note="é ü")
+    return m
+
+
+def test_every_exportable_family_round_trips_exactly(tmp_path):
+    assert set(EVERY_FAMILY) == set(FAMILIES)
+    m = every_family_model()
+    path = write_assumptions(m, tmp_path / "assumptions.toml")
+    tomllib.loads(path.read_text())  # valid TOML
+    other = m.replace(**{name: 1.0 for name in EVERY_FAMILY})  # same names, every value changed
+    back = other.replace_from(path) if hasattr(other, "replace_from") else fc.replace_from(other, path)
+    for name, dist in EVERY_FAMILY.items():
+        assert back[name].distribution == dist, name
+        assert type(back[name].distribution) is type(dist)
+        assert back[name].source == m[name].source and back[name].note == "é ü"
+        assert back[name].unit == m[name].unit
+    np.testing.assert_array_equal(back.simulate(1000, seed=3)["mixture"], m.simulate(1000, seed=3)["mixture"])
+    assert dumps(back) == dumps(m)
+
+
+def test_the_sora_models_round_trip():
+    from flopcast.catalog import sora
+
+    for m in (sora.uncertain(), sora.refined()):
+        back = loads(dumps(m), m)
+        assert set(back) == set(m.assumptions)
+        assert all(back[n].distribution == m[n].distribution for n in back)
+
+
+def test_non_exportable_families_are_named():
+    m = fc.Model("m")
+    m.assume("gpus", Empirical(np.array([1.0, 2.0, 3.0])))
+    with pytest.raises(FlopcastValueError, match="assumption 'gpus': the family Empirical cannot be written"):
+        dumps(m)
+    from scipy import stats
+
+    m2 = fc.Model("m2")
+    m2.assume("x", stats.gamma(2.0))
+    with pytest.raises(FlopcastValueError, match="assumption 'x': the family ScipyDistribution"):
+        dumps(m2)
+
+
+def test_hand_written_intervals_quantiles_and_moments():
+    m = fc.Model("m")
+    m.assume("steps", 100.0, unit="step")
+    m.assume("mfu", 0.4)
+    text = """
+[assumptions.steps]
+family = "lognormal"
+interval = [30, 250]
+unit = "step"
+
+[assumptions.mfu]
+family = "beta"
+mean = 0.4
+sd = 0.08
+"""
+    got = loads(text, m)
+    assert got["steps"].distribution == fc.lognormal(30, 250)
+    assert got["mfu"].distribution == fc.beta(mean=0.4, sd=0.08)
+    q = loads('[assumptions.steps]\nfamily = "normal"\nquantiles = {"0.1" = 10, "0.9" = 60}\n', m)
+    assert q["steps"].distribution == fc.normal(quantiles={0.1: 10, 0.9: 60})
+    p = loads('[assumptions.steps]\nfamily = "uniform"\ninterval = [10, 60]\nprob = 0.5\n', m)
+    assert p["steps"].distribution == fc.uniform(10, 60, prob=0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ('[assumptions.stepz]\nfamily = "point"\nvalue = 1.0', r"mine.toml: assumptions.stepz: .*did you mean 'steps'"),
+        ('[assumptions.steps]\nfamily = "lognorm"\nmu = 1.0\nsigma = 1.0', r"steps.family: unknown family 'lognorm'; did you mean 'lognormal'"),
+        ('[assumptions.steps]\nfamily = "lognormal"\nmu = 1.0\nsigma = -1.0', r"mine.toml: assumptions.steps: .*sigma.*fix the parameters"),
+        ('[assumptions.steps]\nfamily = "lognormal"\nmu = 1.0\nsd_log = 1.0', r"steps.sd_log: lognormal has no parameter 'sd_log'; its parameters: mu, sigma"),
+        ('[assumptions.steps]\nfamily = "lognormal"\nmu = 1.0', r"steps: .*sigma.*lognormal takes mu, sigma"),
+        ('[assumptions.steps]\nfamily = "lognormal"\nmu = 1.0\nsigma = 1.0\nunit = "s"', r"steps.unit: unit 's' has dimension .*write the assumption in 'step'"),
+        ('[assumptions.time]\nfamily = "point"\nvalue = 1.0\nunit = "hour"', r"time.unit: unit 'hour' is 3600 's'.*convert the parameters"),
+        ('[assumptions.steps]\nmu = 1.0', r'steps: no family; add family = "..."'),
+        ('[assumptions.twice]\nfamily = "point"\nvalue = 1.0', r"'twice' is a derived quantity"),
+        ("[assumptions.steps\nfamily = 1", r"mine.toml: not valid TOML"),
+        ('other = 1', r"mine.toml: other: unknown key"),
+        ('[assumptions.steps]\nfamily = "point"\nvalue = "x"', r"assumptions.steps: .*value"),
+        ('[assumptions.steps]\nfamily = "triangular"\ninterval = [1, 2]', r"a triangular is given by its parameters"),
+        ('[assumptions.steps]\nfamily = "point"\nvalue = 1.0\nsource = 3', r"steps.source: expected a string"),
+    ],
+)
+def test_bad_files_name_the_file_the_key_and_the_fix(tmp_path, text, match):
+    m = fc.Model("m")
+    m.assume("steps", 100.0, unit="step")
+    m.assume("time", 1.0, unit="s")
+
+    @m.derive(unit="step")
+    def twice(steps):
+        return 2 * steps
+
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    with pytest.raises(FlopcastValueError, match=match):
+        read_assumptions(path, m)
+    with pytest.raises(FlopcastValueError, match="cannot read the assumption file"):
+        read_assumptions(tmp_path / "missing.toml", m)
