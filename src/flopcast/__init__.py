@@ -25,6 +25,7 @@ from flopcast.analysis.audit import Audit, audit
 from flopcast.analysis.calibration import Calibration, CalibrationWarning, calibrate, leave_one_out
 from flopcast.analysis.observations import Observation, observe
 from flopcast.analysis.sensitivity import elasticities, format_sensitivity, prcc, rank_correlations, sobol, tornado
+from flopcast.assumption_files import read_assumptions, replace_from, write_assumptions
 from flopcast.constructors import (
     beta,
     choice,
@@ -56,7 +57,6 @@ from flopcast.distributions import (
 )
 from flopcast.engine import LocalEngine
 from flopcast.engine.dask import DaskEngine
-from flopcast.assumption_files import read_assumptions, replace_from, write_assumptions
 from flopcast.expr import Expr, model_of, quantity, ref, to
 from flopcast.model import Assumption, Derived, Model
 from flopcast.ops import exp, log, maximum, minimum, sqrt, where

@@ -235,9 +235,9 @@ def _from_interval(family: str, params: dict[str, Any], source: str, key: str) -
         try:
             kwargs["quantiles"] = {float(level): value for level, value in q.items()}
         except ValueError:
-            raise _error(source, f"{key}.quantiles", f"levels must be numbers such as \"0.1\", got {list(q)}") from None
+            raise _error(source, f"{key}.quantiles", f'levels must be numbers such as "0.1", got {list(q)}') from None
     try:
-        return builder(*args, **kwargs)  # type: ignore[no-any-return]
+        return builder(*args, **kwargs)
     except FlopcastError as exc:
         raise _error(source, key, f"{exc}; fix this {family}'s interval, quantiles or moments") from None
     except TypeError as exc:
@@ -290,7 +290,7 @@ def loads(text: str, model: Model, source: str = "<assumptions>") -> dict[str, A
             raise _error(source, key, model.unknown_message(name, "quantity") + "; remove it or fix its name")
         old = model[name]
         if not isinstance(old, Assumption):
-            raise _error(source, key, f"{name!r} is a derived quantity of model {model.name!r}; a file sets assumptions")
+            raise _error(source, key, f"{name!r} is a derived quantity of {model.name!r}; a file sets assumptions")
         if not isinstance(entry, Mapping):
             raise _error(source, key, "expected a table with family, parameters, unit, source and note")
         spec = {k: v for k, v in entry.items() if k not in _RECORD}

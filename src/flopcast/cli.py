@@ -8,9 +8,10 @@
     flopcast describe [MODEL] [--json] [--toml]
     flopcast models [--json]
 
-Commands that take a ``MODEL`` also take ``--assumptions FILE``, a TOML file of assumptions (see
-:mod:`flopcast.assumption_files`; ``flopcast describe MODEL --toml`` writes one). ``MODEL`` is ``uncertain`` (the default), ``refined``, ``article`` (= ``article-low``), ``article-high``, or a
-Python file, ``path/to/file.py`` or ``path/to/file.py:name`` (see :mod:`flopcast.cli_models`).
+``MODEL`` is ``uncertain`` (the default), ``refined``, ``article`` (= ``article-low``), ``article-high``, or a
+Python file, ``path/to/file.py`` or ``path/to/file.py:name`` (see :mod:`flopcast.cli_models`). Commands that
+take a ``MODEL`` also take ``--assumptions FILE``, a TOML file of assumptions (see :mod:`flopcast.assumption_files`;
+``flopcast describe MODEL --toml`` writes one).
 
 Output: aligned tables with engineering notation and units on standard output; with ``--json``, one JSON
 document on standard output and nothing else. A progress bar appears on standard error for runs longer than a
