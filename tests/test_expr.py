@@ -1,7 +1,6 @@
 """Quick estimates: fc.to, lazy arithmetic on distributions, and expressions run as models by the engine."""
 
-import pickle
-
+import cloudpickle
 import numpy as np
 import pytest
 from scipy import stats
@@ -168,7 +167,7 @@ def test_expressions_have_no_truth_value_and_names_are_checked():
 def test_models_of_expressions_pickle_and_run_on_worker_processes():
     x = fc.to(1, 10)
     m = fc.model_of(y=fc.log(x) * x - x)
-    m2 = pickle.loads(pickle.dumps(m))
+    m2 = cloudpickle.loads(cloudpickle.dumps(m))  # how the engine ships models to workers
     np.testing.assert_array_equal(m2.simulate(2000, seed=1)["y"], m.simulate(2000, seed=1)["y"])
     pooled = m.simulate(40_000, seed=3, chunk_size=10_000, workers=2)
     np.testing.assert_array_equal(pooled["y"], m.simulate(40_000, seed=3)["y"])

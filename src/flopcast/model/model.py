@@ -551,6 +551,34 @@ class Model:
                 model._joint = (*model._joint, group)
         return model
 
+    def replace_from(self, path: Any) -> Model:
+        """Return a new model with the assumptions of a TOML file (see :mod:`flopcast.assumption_files`).
+
+        Assumptions the file does not name are kept; this model is left untouched.
+        """
+        from flopcast.assumption_files import replace_from
+
+        return replace_from(self, path)
+
+    def write_assumptions(self, path: Any) -> Any:
+        """Write this model's assumptions to a TOML file; read it back with :meth:`replace_from`.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("steps", fc.lognormal(30, 250), unit="step", source="video samplers")
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     path = m.write_assumptions(pathlib.Path(d) / "assumptions.toml")
+        ...     back = m.replace(steps=50).replace_from(path)
+        >>> back["steps"].distribution == m["steps"].distribution
+        True
+        """
+        from flopcast.assumption_files import write_assumptions
+
+        return write_assumptions(self, path)
+
     def simulate(
         self,
         n: int,
