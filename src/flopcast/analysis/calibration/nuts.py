@@ -21,7 +21,9 @@ from flopcast.distributions import Choice
 from flopcast.errors import FlopcastValueError
 from flopcast.model import Model
 
-__all__ = ["MIN_PRIOR_DRAWS_NUTS", "RHAT_THRESHOLD", "NutsSettings", "calibrate_nuts", "diagnose", "sample"]
+__all__ = [
+    "MIN_PRIOR_DRAWS_NUTS", "RHAT_THRESHOLD", "NutsSettings", "calibrate_nuts", "diagnose", "require_pymc", "sample",
+]  # fmt: skip
 
 RHAT_THRESHOLD = 1.05
 MIN_PRIOR_DRAWS_NUTS = 20_000
@@ -46,6 +48,17 @@ def _check_correlations(model: Model, names: tuple[str, ...]) -> None:
                 f"calibrate(method='nuts'): assumptions {corr.names} are rank-correlated (a Gaussian copula), which "
                 "the PyMC model does not reproduce; use method='psis'"
             )
+
+
+def require_pymc() -> None:
+    """Refuse NUTS clearly when PyMC is not installed: it is the ``[bayes]`` extra, not a core dependency."""
+    try:
+        import pymc  # noqa: F401
+    except ImportError:
+        raise FlopcastValueError(
+            "calibrate(method='nuts') needs PyMC, which the core install leaves out: pip install 'flopcast[bayes]' "
+            "(or 'flopcast[all]'); method='psis' needs nothing more"
+        ) from None
 
 
 def sample(pm_model: Any, settings: NutsSettings, seed: np.random.SeedSequence) -> tuple[Any, float]:
@@ -142,6 +155,7 @@ def calibrate_nuts(
     settings: NutsSettings,
 ) -> Calibration:
     """Sample the posterior of the calibrated assumptions by NUTS; the other assumptions keep their prior."""
+    require_pymc()
     names = calibrated_names(model, observations)
     _check_correlations(model, names)
     from flopcast.analysis.calibration.pymc_model import build_pymc_model  # checks the families before PyMC loads
