@@ -51,3 +51,23 @@ except fc.errors.FlopcastValueError as exc:
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "pip install 'flopcast[bayes]'" in out.stdout, out.stderr[-3000:]
+
+
+def test_report_without_matplotlib_is_written_without_figures(tmp_path):
+    code = f"""
+import sys
+sys.modules["matplotlib"] = None  # as in the core install, without the [plots] extra
+import flopcast as fc
+from flopcast.report import write_report
+m = fc.Model("m")
+m.assume("a", fc.lognormal(1, 10))
+@m.derive
+def b(a):
+    return 2 * a
+report = write_report(m, {str(tmp_path / "rep")!r}, n=2000, seed=1, sensitivity_n=64, html=False)
+print(sorted(report.files))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "forest" not in out.stdout and "markdown" in out.stdout
+    assert (tmp_path / "rep" / "report.md").is_file() and not list((tmp_path / "rep").glob("*.png"))

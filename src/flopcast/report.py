@@ -356,6 +356,10 @@ def _sensitivity(
 
 
 def _figures(report: Report, folder: OutputFolder, reference: Mapping[str, tuple[float, float]] | None) -> None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:  # the core install: the report is written without figures (flopcast[plots] draws them)
+        return
     from flopcast.plots.results import distribution_plot, forest_plot
 
     result = report.result
