@@ -20,7 +20,7 @@ Examples
 True
 """
 
-from flopcast import catalog, plots
+from flopcast import catalog, html, plots
 from flopcast.analysis.audit import Audit, audit
 from flopcast.analysis.calibration import Calibration, CalibrationWarning, calibrate, leave_one_out
 from flopcast.analysis.observations import Observation, observe
@@ -139,6 +139,7 @@ __all__ = [
     "observe",
     # domain knowledge and figures (matplotlib is imported only when a plot is drawn)
     "catalog",
+    "html",
     "plots",
     # sensitivity: which assumptions drive each interval
     "elasticities",

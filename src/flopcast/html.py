@@ -1,13 +1,50 @@
-"""Rich display in notebooks: the HTML (no JavaScript, no network) and compact text that objects show.
+"""Rich display in notebooks: the HTML that flopcast's objects show (plain tables and inline SVG).
 
-Objects keep thin ``_repr_html_`` methods that call the functions here, so the layout lives in one place.
+Objects keep thin ``_repr_html_`` methods that call the functions here, so the layout lives in one place. The
+HTML is a plain ``<table>`` a reader can copy, with a small inline SVG histogram or density per quantity: no
+JavaScript, no external resources, nothing fetched from the network. Sensitivity results are xarray Datasets
+(which have their own display); :func:`show` gives them, and any flopcast object, flopcast's table.
+
+Examples
+--------
+>>> import flopcast as fc
+>>> m = fc.Model("m")
+>>> _ = m.assume("a", fc.lognormal(1, 100), unit="s")
+>>> html = m.simulate(1000, seed=1)._repr_html_()
+>>> html.count("<svg"), "<script" in html, "http" in html.replace("http://www.w3.org/2000/svg", "")
+(1, False, False)
 """
 
 from __future__ import annotations
 
 import html as _html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["escape"]
+import numpy as np
+
+from flopcast.formatting import eng
+
+if TYPE_CHECKING:
+    from flopcast.distributions import Distribution
+    from flopcast.model import Model
+    from flopcast.result import Comparison, Result, StreamedResult
+
+__all__ = [
+    "Html",
+    "comparison_html",
+    "distribution_html",
+    "escape",
+    "histogram_svg",
+    "model_html",
+    "result_html",
+    "show",
+    "table_html",
+]
+
+_BINS = 32
+_STYLE = "border-collapse:collapse;font-variant-numeric:tabular-nums"
+_CELL = "padding:2px 8px;border-bottom:1px solid #ddd"
 
 
 def escape(text: object) -> str:
@@ -20,3 +57,244 @@ def escape(text: object) -> str:
     'a &lt; b'
     """
     return _html.escape(str(text), quote=True)
+
+
+class Html:
+    """HTML text that a notebook displays as such (what :func:`show` returns)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# ------------------------------------------------------------------------------------------- pictures
+def histogram_svg(values: Any, *, width: int = 120, height: int = 26, log: bool | None = None) -> str:
+    """A small inline SVG histogram of ``values`` (its central 99%; log bins for positive values over decades).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from flopcast.html import histogram_svg
+    >>> svg = histogram_svg(np.random.default_rng(1).lognormal(size=1000))
+    >>> svg.startswith("<svg") and "<path" in svg
+    True
+    >>> histogram_svg(np.ones(5))  # a constant has no histogram
+    ''
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size < 2:
+        return ""
+    lo, hi = np.quantile(x, [0.005, 0.995])
+    if not hi > lo:
+        return ""
+    if log is None:
+        log = bool(lo > 0 and hi / lo > 100)
+    if log:
+        edges = np.geomspace(lo, hi, _BINS + 1)
+    else:
+        edges = np.linspace(lo, hi, _BINS + 1)
+    counts, _ = np.histogram(x, bins=edges)
+    scale = (height - 2) / max(int(counts.max()), 1)
+    step = width / _BINS
+    path = [f"M0,{height}"]
+    for i, c in enumerate(counts):
+        y = height - c * scale
+        path.append(f"L{i * step:.1f},{y:.1f}L{(i + 1) * step:.1f},{y:.1f}")
+    path.append(f"L{width},{height}Z")
+    axis = "log axis" if log else "linear axis"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="histogram, {eng(lo)} to {eng(hi)}, {axis}">'
+        f'<path d="{"".join(path)}" fill="#4c78a8" fill-opacity="0.75"/></svg>'
+    )
+
+
+def density_svg(dist: Distribution, **options: Any) -> str:
+    """The shape of a distribution: the histogram of its quantiles at evenly spaced levels (no sampling)."""
+    if dist.is_point:
+        return ""
+    return histogram_svg(dist.ppf(np.linspace(0.0005, 0.9995, 2000)), **options)
+
+
+# ------------------------------------------------------------------------------------------- tables
+def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str = "", numeric: str = "") -> str:
+    """A plain HTML table; cells are HTML already (escape text with :func:`escape`).
+
+    ``numeric`` names, by ``"r"``/``"l"`` per column, the right-aligned columns (default: all left).
+    """
+    align = numeric or "l" * len(headers)
+    head = "".join(
+        f'<th style="{_CELL};text-align:{_side(a)}">{escape(h)}</th>' for h, a in zip(headers, align, strict=False)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td style="{_CELL};text-align:{_side(a)}">{c}</td>' for c, a in zip(row, align, strict=False))
+        + "</tr>"
+        for row in rows
+    )
+    cap = f'<caption style="text-align:left;font-weight:bold">{escape(caption)}</caption>' if caption else ""
+    return f'<table class="flopcast" style="{_STYLE}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _side(a: str) -> str:
+    return "right" if a == "r" else "left"
+
+
+def _interval(lo: float, hi: float) -> str:
+    return f"{eng(lo)} – {eng(hi)}"
+
+
+def _unit(unit: str) -> str:
+    return "" if unit.strip() in ("", "1") else escape(unit)
+
+
+# ------------------------------------------------------------------------------------------- objects
+def distribution_html(dist: Distribution, unit: str = "") -> str:
+    """A distribution: family, 90% interval (or its value), unit and a small density.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> text = fc.lognormal(10, 60)._repr_html_()
+    >>> "LogNormal" in text and "90% interval 10 – 60" in text
+    True
+    """
+    family = type(dist).__name__
+    if dist.is_point:
+        return f"<b>{family}</b> {escape(eng(dist.point_value()))} {_unit(unit)}".rstrip()
+    lo, hi = dist.interval(0.9)
+    return (
+        f"<b>{family}</b> 90% interval {escape(_interval(lo, hi))} {_unit(unit)} "
+        f'<span title="{escape(repr(dist))}">{density_svg(dist)}</span>'
+    )
+
+
+def model_html(model: Model) -> str:
+    """A model: its assumptions (distribution, 90% interval, density, unit, source) and derived quantities."""
+    from flopcast.model import Assumption
+
+    rows = []
+    for name, a in model.assumptions.items():
+        d = a.distribution
+        if d.is_point:
+            what, interval, picture = "fixed", escape(eng(d.point_value())), ""
+        else:
+            lo, hi = d.interval(0.9)
+            what, interval, picture = type(d).__name__, escape(_interval(lo, hi)), density_svg(d)
+        rows.append([f"<code>{escape(name)}</code>", escape(what), interval, picture, _unit(a.unit), escape(a.source)])
+    derived = []
+    for name, node in model.derived.items():
+        assert not isinstance(node, Assumption)
+        inputs = ", ".join(node.inputs)
+        derived.append([f"<code>{escape(name)}</code>", _unit(node.unit), escape(inputs), escape(node.source)])
+    title = f"Model {model.name!r}: {len(model.assumptions)} assumptions ({len(model.uncertain)} uncertain), " + (
+        f"{len(model.derived)} derived"
+    )
+    parts = [f"<div><b>{escape(title)}</b></div>"]
+    if rows:
+        parts.append(table_html(["assumption", "distribution", "90% interval", "", "unit", "source"], rows,
+                                numeric="llrlll"))  # fmt: skip
+    if derived:
+        parts.append(table_html(["derived", "unit", "inputs", "source"], derived))
+    return "".join(parts)
+
+
+def _shown(result: Result | StreamedResult) -> list[str]:
+    """The quantities a result leads with: the model's headline that was kept, else every kept quantity."""
+    head = [n for n in result.model.headline if n in result.names]
+    return head or list(result.names)
+
+
+def result_html(result: Result | StreamedResult) -> str:
+    """A run: the headline table (unit, median, 90% interval, mean) with a small histogram per quantity."""
+    from flopcast.result import Result
+
+    names = _shown(result)
+    table = result.summary(quantities=names)
+    pct = f"{100 * table.attrs['prob']:g}%"
+    rows = []
+    for name, row in table.iterrows():
+        picture = histogram_svg(result[str(name)]) if isinstance(result, Result) else ""
+        interval = escape(_interval(row["eti_lower"], row["eti_upper"]))
+        rows.append([f"<code>{escape(name)}</code>", _unit(str(row["unit"])), escape(eng(row["median"])), interval,
+                     escape(eng(row["mean"])), picture])  # fmt: skip
+    kind = "draws" if isinstance(result, Result) else "draws (streamed summaries)"
+    caption = f"{result.model.name}: {result.n:,} {kind}, seed {result.seed}"
+    return table_html(["quantity", "unit", "median", f"{pct} interval", "mean", "draws"], rows, caption=caption,
+                      numeric="llrrrl")  # fmt: skip
+
+
+def comparison_html(comparison: Comparison) -> str:
+    """Scenarios: each one's median and interval, and the paired ratio to the baseline with P(lower)."""
+    table = comparison.summary()
+    pct = f"{100 * table.attrs['prob']:g}%"
+    rows = []
+    for (name, label), row in table.iterrows():
+        base = label == comparison.baseline
+        ratio = (
+            "baseline" if base else f"x{eng(row['ratio_median'])} ({_interval(row['ratio_lower'], row['ratio_upper'])})"
+        )
+        lower = "" if base else f"{row['p_lower']:.2f}"
+        rows.append([f"<code>{escape(name)}</code>", escape(label), _unit(str(row["unit"])), escape(eng(row["median"])),
+                     escape(_interval(row["eti_lower"], row["eti_upper"])), escape(ratio), lower])  # fmt: skip
+    headers = ["quantity", "scenario", "unit", "median", f"{pct} interval", "ratio to baseline (paired)", "P(lower)"]
+    return table_html(headers, rows, caption=f"compared with {comparison.baseline!r}, draw by draw",
+                      numeric="lllrrrr")  # fmt: skip
+
+
+def frame_html(frame: Any, caption: str = "") -> str:
+    """A pandas table with flopcast's number format (for calibration summaries and the like)."""
+    headers = [str(frame.index.name or ""), *map(str, frame.columns)]
+    rows = []
+    for index, row in frame.iterrows():
+        cells = [escape(index)]
+        for v in row:
+            is_number = isinstance(v, int | float | np.floating | np.integer) and not isinstance(v, bool)
+            cells.append(escape(eng(float(v)) if is_number else v))
+        rows.append(cells)
+    return table_html(headers, rows, caption=caption, numeric="l" + "r" * len(frame.columns))
+
+
+def text_html(text: str, caption: str = "") -> str:
+    """Preformatted text (an aligned text table), for objects whose layout is already a text table."""
+    cap = f"<div><b>{escape(caption)}</b></div>" if caption else ""
+    return f"{cap}<pre>{escape(text)}</pre>"
+
+
+def show(obj: Any) -> Html:
+    """Flopcast's HTML for any of its objects, sensitivity Datasets included (``display(fc.html.show(ds))``).
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.lognormal(1, 100))
+    >>> @m.derive
+    ... def b(a):
+    ...     return 2 * a
+    >>> "<pre>" in fc.html.show(fc.tornado(m, "b")).text
+    True
+    """
+    if hasattr(obj, "_repr_html_"):
+        return Html(obj._repr_html_()) if not _is_dataset(obj) else _dataset(obj)
+    return Html(text_html(str(obj)))
+
+
+def _is_dataset(obj: Any) -> bool:
+    return type(obj).__module__.startswith("xarray")
+
+
+def _dataset(ds: Any) -> Html:
+    from flopcast.analysis.sensitivity import format_sensitivity
+
+    try:
+        text = format_sensitivity(ds)
+    except Exception:  # not a sensitivity Dataset: xarray's own display
+        return Html(ds._repr_html_())
+    return Html(text_html(text))

@@ -103,6 +103,11 @@ class Result:
         design = self.plan.kind if self.plan else "?"
         return f"Result(model={self.model.name!r}, n={self.n}, design={design!r}, quantities={len(self.draws)})"
 
+    def _repr_html_(self) -> str:
+        from flopcast.html import result_html
+
+        return result_html(self)
+
     @property
     def seed(self) -> Any:
         """The entropy of the run's root seed (repeat the run with ``seed=`` this value)."""
@@ -337,6 +342,11 @@ class StreamedResult:
         """The summarized quantities."""
         return tuple(self.summaries)
 
+    def _repr_html_(self) -> str:
+        from flopcast.html import result_html
+
+        return result_html(self)
+
     @property
     def seed(self) -> Any:
         """The entropy of the run's root seed."""
@@ -427,6 +437,15 @@ class Comparison:
     """
 
     results: dict[str, Result]
+
+    def __repr__(self) -> str:
+        first = next(iter(self.results.values()))
+        return f"Comparison(baseline={self.baseline!r}, scenarios={list(self.results)}, n={first.n})"
+
+    def _repr_html_(self) -> str:
+        from flopcast.html import comparison_html
+
+        return comparison_html(self)
 
     @property
     def baseline(self) -> str:

@@ -142,6 +142,16 @@ class Audit:
         """Every finding of one item."""
         return [f for f in self.findings if f.item == item]
 
+    def __repr__(self) -> str:
+        return f"Audit({len(self.findings)} findings)"
+
+    def _repr_html_(self) -> str:
+        from flopcast.html import escape, table_html
+
+        rows = [[escape(c) for c in f.cells()] for f in self.findings]
+        headers = ["#", "quantity", "article says", "its inputs imply", "diff", "unit", "why / consequence"]
+        return table_html(headers, rows, caption="Audit of the article", numeric="llrrrll")
+
     def __str__(self) -> str:
         rows = [f.cells() for f in self.findings]
         return table(

@@ -61,6 +61,11 @@ class Distribution(Arithmetic, abc.ABC):
         args = ", ".join(f"{f.name}={_fmt(getattr(self, f.name))}" for f in fields(self))  # type: ignore[arg-type]
         return f"{type(self).__name__}({args})"
 
+    def _repr_html_(self) -> str:
+        from flopcast.html import distribution_html
+
+        return distribution_html(self)
+
     # -- to implement -------------------------------------------------------------------------
     @abc.abstractmethod
     def _ppf(self, u: Array) -> Array:

@@ -433,6 +433,11 @@ class Model:
             f"{len(self.derived)} derived)"
         )
 
+    def _repr_html_(self) -> str:
+        from flopcast.html import model_html
+
+        return model_html(self)
+
     def describe(self) -> Description:
         """Describe the assumptions (distribution, 90% interval, unit, source) and derived quantities.
 

@@ -205,6 +205,12 @@ class Calibration:
             f"observations={len(self.observations)}, diagnostics={self.diagnostics})"
         )
 
+    def _repr_html_(self) -> str:
+        from flopcast.html import escape, frame_html
+
+        head = str(self).split("Observations:")[0].strip()
+        return f"<div>{escape(head)}</div>" + frame_html(self.summary(), caption="prior and posterior")
+
     # ------------------------------------------------------------------ xarray / ArviZ
     def to_datatree(self, seed: int | np.random.SeedSequence | None = None) -> xr.DataTree:
         """The draws as an ArviZ ``DataTree``.
