@@ -4,7 +4,7 @@ Argument lists are drawn from the command's own vocabulary (subcommands, options
 odd values (negative, huge, empty, non-numeric, unknown names, paths that do not exist, very long text). Runs are
 made fast by capping the draws (a run asked for more still goes through the memory check first), the Sobol' base
 samples and by computing the audit once. ``FLOPCAST_FUZZ_EXAMPLES`` sets the number of argument lists (default
-40); ``FLOPCAST_FUZZ_LOG=file.json`` writes the count of each outcome there.
+25); ``FLOPCAST_FUZZ_LOG=file.json`` writes the count of each outcome there.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from flopcast import cli
 
-EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "25"))
 MAX_DRAWS = 2000
 MAX_SOBOL_N = 64
 
@@ -78,8 +78,46 @@ TOKENS = st.one_of(
     OUTS,
     st.text(max_size=8),
 )
-FIRST = st.one_of(st.sampled_from(SUBCOMMANDS * 6 + ["--help", "--version", "frobnicate", ""]), st.text(max_size=6))
-ARGV = st.tuples(FIRST, st.lists(TOKENS, max_size=7)).map(lambda t: [t[0], *t[1]])
+FIRST = st.one_of(*[st.sampled_from(SUBCOMMANDS)] * 4, st.sampled_from(["--help", "--version", "frobnicate", ""]))
+#: Anything: the command's words and odd text in any order.
+RANDOM = st.tuples(st.one_of(FIRST, st.text(max_size=6)), st.lists(TOKENS, max_size=7)).map(lambda t: [t[0], *t[1]])
+
+PLAUSIBLE = st.one_of(st.sampled_from(["1", "2", "10", "100", "1000", "64", "128", "256", "1e3", "0.9"]), NUMBERS)
+VALUES = {
+    "--n": PLAUSIBLE,
+    "--seed": PLAUSIBLE,
+    "--prob": st.one_of(st.sampled_from(["0.5", "0.9", "0.99", "1e-9"]), NUMBERS),
+    "--design": st.sampled_from(["random", "lhs", "sobol", "grid"]),
+    "--out": OUTS,
+    "--output": st.sampled_from(NAMES),
+    "--sensitivity-output": st.sampled_from(NAMES),
+    "--sensitivity-n": PLAUSIBLE,
+}
+PER_COMMAND = {
+    "report": ["--n", "--seed", "--prob", "--design", "--out", "--force", "--output", "--sensitivity-output",
+               "--sensitivity-n", "--no-html", "--json"],
+    "sensitivity": ["--output", "--n", "--seed", "--no-log", "--json"],
+    "describe": ["--json"],
+    "audit": ["--json"],
+    "models": ["--json"],
+}  # fmt: skip
+
+
+@st.composite
+def structured(draw: st.DrawFn) -> list[str]:
+    """A subcommand with its own options and values (plausible or odd): more runs get past the parser."""
+    command = draw(st.sampled_from(SUBCOMMANDS))
+    argv = [command]
+    if command in ("report", "sensitivity", "describe") and draw(st.booleans()):
+        argv.append(draw(st.sampled_from(MODELS)))
+    for option in draw(st.lists(st.sampled_from(PER_COMMAND[command]), max_size=4)):
+        argv.append(option)
+        if option in VALUES:
+            argv.append(draw(VALUES[option]))
+    return argv
+
+
+ARGV = st.one_of(RANDOM, structured(), structured())
 
 OUTCOMES: Counter[str] = Counter()
 
