@@ -86,7 +86,12 @@ def group_members(pgid: int) -> list[int]:
 def interrupt_trial(script: Path, delay: float, bound: float) -> tuple[float | None, list[int], int]:
     """Run ``script``, Ctrl-C its group ``delay`` s after its workers are up; (seconds to exit, survivors, workers)."""
     proc = subprocess.Popen(
-        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # A test runner started in the background may ignore SIGINT, and children inherit that: restore it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - a plain test
     )
     pgid = proc.pid
     try:

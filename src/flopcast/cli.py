@@ -2,7 +2,7 @@
 
 ::
 
-    flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--json]
+    flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--force] [--json]
     flopcast audit [--json]
     flopcast sensitivity [MODEL] [--output NAME] [--n N] [--seed S] [--json]
     flopcast describe [MODEL] [--json] [--toml]
