@@ -7,7 +7,7 @@ that is a number of H100-hours per minute of video, and at the utilization measu
 number of FLOP per minute. The Factorial Funds article's model gives 7.08e17 FLOP per minute of video
 (``flopcast.catalog.sora_article``).
 
-Run: ``python examples/sora_price_check.py`` (a few seconds).
+Run: ``python examples/sora_price_check.py`` (about a minute: NUTS).
 """
 
 from __future__ import annotations
@@ -63,12 +63,10 @@ def price_model() -> fc.Model:
 
 
 def main() -> None:
-    # The utilization measured on open video models: PSIS posterior of the latency calibration.
-    latency = calibrate(video_latency(), latency_observations(), n=200_000, seed=1)
-    assert latency.log_weights is not None
+    # The utilization measured on open video models: NUTS posterior of the pooled latency calibration.
+    latency = calibrate(video_latency(), latency_observations(), method="nuts", n=2000, seed=1, tune=500)
     model = price_model().with_joint_draws(
-        {"utilization": latency.prior_draws["utilization"]},
-        weights=np.exp(latency.log_weights),
+        {"utilization": latency.posterior("utilization")},
         source="posterior of the video-latency calibration (examples/calibrate_video_latency.py)",
     )
     res = model.simulate(200_000, seed=2)
