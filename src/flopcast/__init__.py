@@ -23,6 +23,7 @@ True
 from flopcast import catalog, html, plots
 from flopcast.analysis.audit import Audit, audit
 from flopcast.analysis.calibration import Calibration, CalibrationWarning, calibrate, leave_one_out
+from flopcast.analysis.calibration.hierarchical import HierarchicalCalibration, varies
 from flopcast.analysis.observations import Observation, observe
 from flopcast.analysis.sensitivity import elasticities, format_sensitivity, prcc, rank_correlations, sobol, tornado
 from flopcast.assumption_files import read_assumptions, replace_from, write_assumptions
@@ -133,10 +134,12 @@ __all__ = [
     # calibration: update the assumptions with what has been observed
     "Calibration",
     "CalibrationWarning",
+    "HierarchicalCalibration",
     "Observation",
     "calibrate",
     "leave_one_out",
     "observe",
+    "varies",
     # domain knowledge and figures (matplotlib is imported only when a plot is drawn)
     "catalog",
     "html",

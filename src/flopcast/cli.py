@@ -7,6 +7,7 @@
     flopcast sensitivity [MODEL] [--output NAME] [--n N] [--seed S] [--json]
     flopcast describe [MODEL] [--json] [--toml]
     flopcast models [--json]
+    flopcast latency [--config FILE.toml] [--params P --width W --layers L --resolution WxH ...] [--json]
 
 ``MODEL`` is ``uncertain`` (the default), ``refined``, ``article`` (= ``article-low``), ``article-high``, or a
 Python file, ``path/to/file.py`` or ``path/to/file.py:name`` (see :mod:`flopcast.cli_models`). Commands that
@@ -161,7 +162,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("models", "the built-in models, one line each", "flopcast models")
     add_json(p)
+    _add_latency(command("latency", "predict a video model's seconds per clip on one GPU from its configuration",
+                         "flopcast latency --params 14e9 --width 5120 --layers 40 --resolution 1280x720 --frames 81 "
+                         "--steps 50 --cfg 2 --vae 4x8x8 --patch-size 2"))  # fmt: skip
     return parser
+
+
+def _add_latency(p: argparse.ArgumentParser) -> None:
+    """Options of ``flopcast latency``: each key of a configuration (command-line values override --config)."""
+    from flopcast.catalog.video_latency import CONFIG_KEYS
+
+    p.add_argument("--config", metavar="FILE", help="a TOML file of configuration keys (params = 14e9, ...)")
+    flags = {"cfg_passes": "--cfg", "width_px": None, "height_px": None, "spatial_compression": None,
+             "temporal_compression": None}  # fmt: skip
+    for key, meaning in CONFIG_KEYS.items():
+        flag = flags.get(key, "--" + key.replace("_", "-"))
+        if flag is not None:
+            p.add_argument(flag, dest=key, metavar="X" if key != "gpu" else "NAME", help=meaning.replace("%", "%%"))
+    p.add_argument("--resolution", metavar="WxH", help="frame size in pixels, e.g. 1280x720")
+    p.add_argument("--vae", metavar="TxHxW", help="VAE compression, temporal x height x width, e.g. 4x8x8")
+    p.add_argument("--n", type=_positive_int, default=20_000, help="draws (default 20000)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    p.add_argument("--prob", type=_probability, default=0.9, help="mass of the interval (default 0.9)")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout, nothing else")
 
 
 # ---------------------------------------------------------------------------------------------- argument types
@@ -420,12 +443,46 @@ def _cmd_report(args: argparse.Namespace) -> None:
     print(f"({len(figures)} figures: {', '.join(f + '.png' for f in figures)}; draws in draws.nc)")
 
 
+def _cmd_latency(args: argparse.Namespace) -> None:
+    from flopcast.catalog.latency_fit import predict_latency, stored_fit
+    from flopcast.catalog.video_latency import CONFIG_KEYS
+
+    config: dict[str, Any] = {}
+    if args.config:
+        import tomllib
+
+        try:
+            with open(args.config, "rb") as fh:
+                config.update(tomllib.load(fh))
+        except tomllib.TOMLDecodeError as exc:
+            raise UsageError(f"--config {args.config}: not valid TOML ({exc})") from None
+    for key in (*CONFIG_KEYS, "resolution", "vae"):
+        text = getattr(args, key, None)
+        if text is not None:
+            try:
+                config[key] = text if key in ("gpu", "resolution", "vae") else float(text)
+            except ValueError:
+                raise UsageError(f"--{key.replace('_', '-')}: expected a number, got {text!r}") from None
+    if not config:
+        raise UsageError("give the model's configuration: --config FILE or --params, --width, ... (see --help)")
+    p = predict_latency(config, n=args.n, seed=args.seed, prob=args.prob)
+    fit = stored_fit()
+    basis = f"a new model's utilization from the fit on {fit['observations']} latencies of {len(fit['models'])} models"
+    if args.json:
+        _print_json({"median_s": p.median, "lower_s": p.lower, "upper_s": p.upper, "prob": p.prob,
+                     "settings": p.settings, "basis": basis})  # fmt: skip
+        return
+    print(f"{eng(p.median)} s per clip (median), {p.prob:.0%} interval {eng(p.lower)} .. {eng(p.upper)} s")
+    print(f"({basis})")
+
+
 _COMMANDS = {
     "report": _cmd_report,
     "audit": _cmd_audit,
     "sensitivity": _cmd_sensitivity,
     "describe": _cmd_describe,
     "models": _cmd_models,
+    "latency": _cmd_latency,
 }
 
 

@@ -16,7 +16,9 @@ weights of a
   images;
 * **inference** per clip ``dit_forward_macs x 2 FLOP/MAC x steps x CFG passes`` plus VAE decoding,
 per minute of
-  generated video; throughput at a model-FLOP utilization calibrated on measured latencies.
+  generated video; throughput at a model-FLOP utilization that is the population's prediction for a new model
+  of the hierarchical calibration on measured latencies of open video models
+  (:func:`flopcast.catalog.latency_fit.new_model_utilization`).
 
 Assumptions shared with :func:`~flopcast.catalog.sora_uncertain.uncertain` keep the same names (and,
 where
@@ -39,6 +41,7 @@ from flopcast.catalog.flops import (
     transformer_train_flop,
 )
 from flopcast.catalog.flops import video_tokens as _video_tokens
+from flopcast.catalog.latency_fit import new_model_utilization
 from flopcast.catalog.sora_article import (
     DIT,
     Q,
@@ -79,6 +82,15 @@ def refined_specs() -> dict[str, Spec]:
     """Return the assumptions of :func:`refined`: uncertain mode's shared ones plus its own."""
     u = uncertain_specs()
     specs = {**constant_specs(), **{k: u[k] for k in _SHARED}}
+    utilization, utilization_source = new_model_utilization()
+    specs["inference_utilization"] = Spec(
+        utilization,
+        "1",
+        utilization_source,
+        "Sora is not among the measured models: its utilization is a new draw from the population of per-model "
+        "utilizations (lognormal through the fit's 5% and 95%), so the spread between models is kept; utilization "
+        "counts linear layers and attention against the dense BF16 peak, as this model does",
+    )
     specs.update(
         {
             "layers": Spec(

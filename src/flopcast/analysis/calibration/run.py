@@ -18,6 +18,7 @@ from flopcast.model import Model
 from flopcast.validate import check_int, check_probability
 
 if TYPE_CHECKING:
+    from flopcast.analysis.calibration.hierarchical import HierarchicalCalibration, Varies
     from flopcast.result import Result
 
 __all__ = ["DEFAULT_N", "METHODS", "calibrate"]
@@ -39,7 +40,9 @@ def calibrate(
     cores: int = 1,
     target_accept: float = 0.9,
     progress: bool = False,
-) -> Calibration:
+    hierarchy: Varies | Sequence[Varies] | None = None,
+    on_bad: str = "warn",
+) -> Calibration | HierarchicalCalibration:
     """Update a model's assumptions with observations of its quantities.
 
     Parameters
@@ -63,10 +66,17 @@ def calibrate(
         NUTS only: chains (default 2), tuning steps per chain, processes, target acceptance rate.
     progress : bool, default False
         NUTS only: show PyMC's progress bar.
+    hierarchy : Varies or list of Varies, optional
+        NUTS only: assumptions that vary by group (:func:`flopcast.varies`), each group drawn from a population
+        with uncertain location and scale (partial pooling); returns a
+        :class:`~flopcast.analysis.calibration.hierarchical.HierarchicalCalibration`.
+    on_bad : {"warn", "raise"}, default "warn"
+        With ``hierarchy``: bad sampler diagnostics (divergences, r_hat, effective sample size) give a
+        ``CalibrationWarning`` or raise a :class:`~flopcast.analysis.calibration.hierarchical.CalibrationError`.
 
     Returns
     -------
-    Calibration
+    Calibration or HierarchicalCalibration
 
     Warns
     -----
@@ -97,6 +107,13 @@ def calibrate(
     if prior is not None and method != "psis":
         raise FlopcastValueError("calibrate(): prior= reuses prior draws for method='psis' only")
     n_draws = (prior.n if prior is not None else DEFAULT_N[method]) if n is None else check_int(n, "n", minimum=2)
+    if hierarchy is not None:
+        if method != "nuts":
+            raise FlopcastValueError("calibrate(): a hierarchy (partial pooling) is fitted by method='nuts'")
+        from flopcast.analysis.calibration.hierarchical import calibrate_hierarchical
+
+        return calibrate_hierarchical(model, obs, hierarchy, n_draws, seed, chains=chains, tune=tune, cores=cores,
+                                      target_accept=target_accept, progress=progress, on_bad=on_bad)  # fmt: skip
     root = seed_sequence(seed)
     if method == "psis":
         return calibrate_psis(model, obs, n_draws, root, prior)
