@@ -8,7 +8,8 @@ spread the data estimate, and a model that is not in the data gets a new draw fr
 
 Run: ``python examples/calibrate_video_latency.py`` (a minute or two: one NUTS fit).
 ``--loo`` adds the leave-one-model-out check, pooled and hierarchical (18 NUTS fits: several minutes).
-``--write-fit FILE`` writes the fit that flopcast ships (``src/flopcast/catalog/data/video_latency_fit.json``).
+``--write-fit FILE`` writes the fit that flopcast ships (``src/flopcast/catalog/data/video_latency_fit.json``;
+with ``--loo``, the leave-one-model-out tables too).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+import pandas as pd
 
 import flopcast as fc
 from flopcast.catalog.latency_fit import fit, utilization_hierarchy, write_fit
@@ -27,7 +29,7 @@ STEP_VIDEO = {"params": 30e9, "width": 6144, "layers": 48, "resolution": "992x54
               "cfg_passes": 2, "vae": "8x16x16", "patch_size": 1}  # fmt: skip
 
 
-def loo_table(hierarchical: bool, seed: int = 3) -> None:
+def loo_table(hierarchical: bool, seed: int = 3) -> pd.DataFrame:
     """Hold out each model with all its measurements, calibrate on the others, predict the held-out ones."""
     kwargs = {"hierarchy": utilization_hierarchy()} if hierarchical else {}
     table = fc.leave_one_out(video_latency(), latency_observations(), method="nuts", n=1000, seed=seed, chains=2,
@@ -43,6 +45,7 @@ def loo_table(hierarchical: bool, seed: int = 3) -> None:
     log_error = np.mean(np.abs(np.log(table["predicted_median"] / table["observed"])))
     print(f"coverage {table['covered'].sum()}/{len(table)} = {table.attrs['coverage']:.0%}; median width (hi/lo) "
           f"{width:.2f}; mean |log(median / measured)| {log_error:.2f}")  # fmt: skip
+    return table
 
 
 def main() -> None:
@@ -68,12 +71,10 @@ def main() -> None:
     print(f"Wan2.1-T2V-14B, 1280x720, 121 frames, one H100: median {np.median(wan['latency_s']):.0f} s, "
           f"90% {lo:.0f} .. {hi:.0f} s")  # fmt: skip
 
+    loo = {"pooled": loo_table(hierarchical=False), "hierarchy": loo_table(hierarchical=True)} if args.loo else None
     if args.write_fit:
-        write_fit(cal, args.write_fit)
+        write_fit(cal, args.write_fit, loo)
         print(f"\nwrote {args.write_fit}")
-    if args.loo:
-        loo_table(hierarchical=False)
-        loo_table(hierarchical=True)
 
 
 if __name__ == "__main__":

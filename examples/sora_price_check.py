@@ -3,11 +3,11 @@
 If OpenAI sells a second of 720p video for $0.10 (sora-2 API) at a gross margin ``m``, it spends at most
 ``0.10 x 60 x (1 - m)`` dollars of compute per minute of video; at an H100 rental price of $1.70-2.99 per GPU-hour
 that is a number of H100-hours per minute of video, and at the utilization measured on open video models
-(``examples/calibrate_video_latency.py``: the posterior of the latency calibration, carried over by joint draws) a
-number of FLOP per minute. The Factorial Funds article's model gives 7.08e17 FLOP per minute of video
+(the population's prediction for a new model of the hierarchical latency calibration, stored in the catalog) a number
+of FLOP per minute. The Factorial Funds article's model gives 7.08e17 FLOP per minute of video
 (``flopcast.catalog.sora_article``).
 
-Run: ``python examples/sora_price_check.py`` (about a minute: NUTS).
+Run: ``python examples/sora_price_check.py`` (a few seconds).
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 import flopcast as fc
-from flopcast.analysis.calibration import calibrate
 from flopcast.catalog.hardware import get_accelerator
+from flopcast.catalog.latency_fit import stored_fit
 from flopcast.catalog.sora_article import article
-from flopcast.catalog.video_latency import latency_observations, video_latency
 
 PRICES = (
     "SemiAnalysis H100 rental index via secondary sources: $2.99 (Oct 2024), $1.70 (Oct 2025 low), $2.35 (Mar 2026)"
@@ -63,11 +62,11 @@ def price_model() -> fc.Model:
 
 
 def main() -> None:
-    # The utilization measured on open video models: NUTS posterior of the pooled latency calibration.
-    latency = calibrate(video_latency(), latency_observations(), method="nuts", n=2000, seed=1, tune=500)
+    # Sora's utilization is unknown: a new draw from the population of open video models' utilizations (the
+    # hierarchical latency fit stored in the catalog, examples/calibrate_video_latency.py).
     model = price_model().with_joint_draws(
-        {"utilization": latency.posterior("utilization")},
-        source="posterior of the video-latency calibration (examples/calibrate_video_latency.py)",
+        {"utilization": np.asarray(stored_fit()["draws"]["utilization"])},
+        source="a new model's utilization: hierarchical video-latency fit (catalog/data/video_latency_fit.json)",
     )
     res = model.simulate(200_000, seed=2)
     article_point = article("low").point()

@@ -32,6 +32,21 @@ def test_stored_fit_matches_the_shipped_data_and_is_converged():
     assert fit["population"]["scale"][0] > 0 and "regenerate" in fit
 
 
+def test_stored_leave_one_model_out_covers_and_matches_the_data():
+    """The tables `examples/calibrate_video_latency.py --loo --write-fit` stores (a NUTS refit per held-out model)."""
+    from flopcast.catalog.video_latency import latency_observations
+
+    loo = stored_fit()["leave_one_model_out"]
+    observed = [(o.subject, o.value) for o in latency_observations()]
+    for name in ("pooled", "hierarchy"):
+        rows = loo[name]["rows"]
+        assert [(r["model"], r["measured_s"]) for r in rows] == observed
+        assert all(r["inside"] == (r["lower_s"] <= r["measured_s"] <= r["upper_s"]) for r in rows)
+        assert loo[name]["coverage"] == pytest.approx(np.mean([r["inside"] for r in rows]))
+    assert loo["hierarchy"]["coverage"] >= 0.8 > loo["pooled"]["coverage"]
+    assert loo["hierarchy"]["mean_abs_log_error"] <= loo["pooled"]["mean_abs_log_error"] + 0.05
+
+
 def test_new_model_utilization_is_the_stored_population_prediction():
     dist, source = new_model_utilization()
     u = np.asarray(stored_fit()["draws"]["utilization"])

@@ -44,6 +44,8 @@ from flopcast.model import Model
 from flopcast.validate import check_int, check_probability
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from flopcast.analysis.calibration.hierarchical import HierarchicalCalibration
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "data_sha256",
     "fit",
     "fit_record",
+    "loo_record",
     "new_model_utilization",
     "predict_latency",
     "stored_fit",
@@ -61,6 +64,11 @@ __all__ = [
 ]
 
 FIT_FILE = "video_latency_fit.json"
+LOO_SETTINGS = (
+    "flopcast.leave_one_out(video_latency(), latency_observations(), method='nuts', n=1000, seed=3, chains=2, "
+    "tune=500[, hierarchy=utilization_hierarchy()])"
+)
+"""How the stored leave-one-model-out tables were computed (examples/calibrate_video_latency.py --loo)."""
 STORED_DRAWS = 1000
 """Joint posterior draws kept in the stored fit (thinned evenly from all chains)."""
 
@@ -142,9 +150,33 @@ def fit_record(cal: HierarchicalCalibration, draws: int = STORED_DRAWS, seed: in
     }
 
 
-def write_fit(cal: HierarchicalCalibration, path: str | Path) -> None:
-    """Write :func:`fit_record` as JSON (to ``src/flopcast/catalog/data/video_latency_fit.json`` to ship it)."""
-    Path(path).write_text(json.dumps(fit_record(cal), indent=1) + "\n", encoding="utf-8")
+def loo_record(table: pd.DataFrame) -> dict[str, Any]:
+    """A leave-one-model-out table (:func:`flopcast.leave_one_out`) as stored data, with its summary numbers."""
+    rows = [
+        {"model": r.subject, "measured_s": float(r.observed), "median_s": float(r.predicted_median),
+         "lower_s": float(r.predicted_lower), "upper_s": float(r.predicted_upper), "inside": bool(r.covered)}
+        for r in table.itertuples()
+    ]  # fmt: skip
+    ratio = table["predicted_upper"] / table["predicted_lower"]
+    error = np.abs(np.log(table["predicted_median"] / table["observed"]))
+    return {
+        "coverage": float(table["covered"].mean()),
+        "median_width": float(np.median(ratio)),
+        "mean_abs_log_error": float(np.mean(error)),
+        "rows": rows,
+    }
+
+
+def write_fit(cal: HierarchicalCalibration, path: str | Path, loo: Mapping[str, pd.DataFrame] | None = None) -> None:
+    """Write :func:`fit_record` as JSON (to ``src/flopcast/catalog/data/video_latency_fit.json`` to ship it).
+
+    ``loo`` maps a name (``"pooled"``, ``"hierarchy"``) to a leave-one-model-out table, stored with the fit.
+    """
+    record = fit_record(cal)
+    if loo:
+        record["leave_one_model_out"] = {name: loo_record(table) for name, table in loo.items()}
+        record["leave_one_model_out_settings"] = LOO_SETTINGS
+    Path(path).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
 @functools.cache
