@@ -67,6 +67,35 @@ SCRIPTS = {
 }
 
 
+#: A model whose chunks take long (as when a derived quantity calls an external simulator), interrupted the way
+#: Jupyter's "interrupt kernel" does: SIGINT to the main process only, not to its workers.
+SLOW_CHUNKS = textwrap.dedent(
+    """
+    import time
+
+    import numpy as np
+
+    import flopcast as fc
+
+    def build():
+        m = fc.Model("slow")
+        m.assume("a", fc.uniform(0, 1))
+
+        @m.derive
+        def b(a):
+            time.sleep(np.size(a) / 2**16 * 20)  # 20 s per chunk of 65,536 draws
+            return a * 2
+
+        return m
+
+    if __name__ == "__main__":
+        m = build()
+        print("running", flush=True)
+        m.simulate(2**20, seed=1, workers=2)
+    """
+)
+
+
 def group_members(pgid: int) -> list[int]:
     """The live (not zombie) processes of a process group."""
     members = []
@@ -83,8 +112,13 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
-def interrupt_trial(script: Path, delay: float, bound: float) -> tuple[float | None, list[int], int]:
-    """Run ``script``, Ctrl-C its group ``delay`` s after its workers are up; (seconds to exit, survivors, workers)."""
+def interrupt_trial(
+    script: Path, delay: float, bound: float, *, whole_group: bool = True
+) -> tuple[float | None, list[int], int]:
+    """Run ``script``, Ctrl-C its group (or its main process) ``delay`` s after its workers are up.
+
+    Returns the seconds it took to exit (None: not within ``bound``), the processes left and the workers seen.
+    """
     proc = subprocess.Popen(
         [sys.executable, str(script)],
         stdout=subprocess.PIPE,
@@ -102,7 +136,10 @@ def interrupt_trial(script: Path, delay: float, bound: float) -> tuple[float | N
             time.sleep(0.05)  # the parent and at least two workers
         workers = len(group_members(pgid)) - 1
         time.sleep(delay)
-        os.killpg(pgid, signal.SIGINT)
+        if whole_group:
+            os.killpg(pgid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, signal.SIGINT)
         sent = time.monotonic()
         try:
             proc.wait(timeout=bound)
@@ -126,6 +163,15 @@ def test_ctrl_c_stops_a_process_pool_run_and_its_workers(tmp_path: Path, trial: 
     took, survivors, workers = interrupt_trial(script, random.Random(trial).uniform(0.2, 3.0), EXIT_BOUND["pool"])
     assert workers >= 2
     assert took is not None, f"still running {EXIT_BOUND['pool']} s after Ctrl-C"
+    assert survivors == [], f"processes left behind: {survivors}"
+
+
+def test_interrupting_the_main_process_stops_workers_in_the_middle_of_long_chunks(tmp_path: Path):
+    script = tmp_path / "slow_run.py"
+    script.write_text(SLOW_CHUNKS)
+    took, survivors, workers = interrupt_trial(script, 2.0, EXIT_BOUND["pool"], whole_group=False)
+    assert workers >= 2
+    assert took is not None, f"still running {EXIT_BOUND['pool']} s after the interrupt (chunks take 20 s)"
     assert survivors == [], f"processes left behind: {survivors}"
 
 
