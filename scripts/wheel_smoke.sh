@@ -4,6 +4,7 @@
 # Usage: bash scripts/wheel_smoke.sh [PYTHON]   (default: .venv/bin/python, which needs the `build` package)
 # Prints the size of the venv after each install, as benchmarks/README.md reports.
 set -euo pipefail
+unset PYTHONPATH  # the venvs must import the installed wheel, not a source tree
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 py="${1:-$root/.venv/bin/python}"
 work="$(mktemp -d)"
