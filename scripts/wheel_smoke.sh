@@ -21,6 +21,10 @@ echo "== fresh venv, core install (no extras)"
 "$work/venv/bin/python" -m pip install --quiet "$wheel"
 echo "venv size, core: $(du -sm "$work/venv" | cut -f1) MB"
 cd "$work"  # away from the source tree, so that the installed package is the one imported
+timing='import time; t0 = time.perf_counter(); import flopcast as fc; t1 = time.perf_counter()
+m = fc.Model("t"); m.assume("a", fc.lognormal(1, 10)); m.simulate(100_000, seed=1); t2 = time.perf_counter()
+print(f"import flopcast: {t1 - t0:.2f} s; first simulate (1e5 draws) in a fresh process: {t2 - t1:.2f} s")'
+"$work/venv/bin/python" -c "$timing"
 "$work/venv/bin/python" "$root/scripts/smoke_install.py" core
 "$work/venv/bin/flopcast" report --no-html --n 2000 --sensitivity-n 256 --out "$work/report" >/dev/null
 test -s "$work/report/report.md"
@@ -29,6 +33,7 @@ echo "flopcast report --no-html: ok"
 echo "== the same venv with [all]"
 "$work/venv/bin/python" -m pip install --quiet "$wheel[all]"
 echo "venv size, [all]: $(du -sm "$work/venv" | cut -f1) MB"
+"$work/venv/bin/python" -c "$timing"
 "$work/venv/bin/python" "$root/scripts/smoke_install.py" all
 "$work/venv/bin/flopcast" report --n 2000 --sensitivity-n 256 --out "$work/report-all" >/dev/null
 test -s "$work/report-all/report.html"

@@ -43,8 +43,6 @@ __all__ = [
 ]
 
 _BINS = 32
-_STYLE = "border-collapse:collapse;font-variant-numeric:tabular-nums"
-_CELL = "padding:2px 8px;border-bottom:1px solid #ddd"
 
 
 def escape(text: object) -> str:
@@ -126,24 +124,20 @@ def density_svg(dist: Distribution, **options: Any) -> str:
 def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str = "", numeric: str = "") -> str:
     """A plain HTML table; cells are HTML already (escape text with :func:`escape`).
 
-    ``numeric`` names, by ``"r"``/``"l"`` per column, the right-aligned columns (default: all left).
+    ``numeric`` marks, by ``"r"``/``"l"`` per column, the right-aligned columns (default: all left). Styling is
+    left to the notebook's own table style, so that the table stays small and copies cleanly.
     """
     align = numeric or "l" * len(headers)
-    head = "".join(
-        f'<th style="{_CELL};text-align:{_side(a)}">{escape(h)}</th>' for h, a in zip(headers, align, strict=False)
-    )
+
+    def cell(tag: str, text: str, side: str) -> str:
+        return f'<{tag} style="text-align:right">{text}</{tag}>' if side == "r" else f"<{tag}>{text}</{tag}>"
+
+    head = "".join(cell("th", escape(h), a) for h, a in zip(headers, align, strict=False))
     body = "".join(
-        "<tr>"
-        + "".join(f'<td style="{_CELL};text-align:{_side(a)}">{c}</td>' for c, a in zip(row, align, strict=False))
-        + "</tr>"
-        for row in rows
+        "<tr>" + "".join(cell("td", c, a) for c, a in zip(row, align, strict=False)) + "</tr>\n" for row in rows
     )
-    cap = f'<caption style="text-align:left;font-weight:bold">{escape(caption)}</caption>' if caption else ""
-    return f'<table class="flopcast" style="{_STYLE}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _side(a: str) -> str:
-    return "right" if a == "r" else "left"
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f'<table class="flopcast">{cap}<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>'
 
 
 def _interval(lo: float, hi: float) -> str:
