@@ -9,6 +9,7 @@ samples and by computing the audit once. ``FLOPCAST_FUZZ_EXAMPLES`` sets the num
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import io
@@ -50,7 +51,23 @@ FILES = {
     "nomodel.py": "x = 1\n",
 }
 
-SUBCOMMANDS = ["report", "audit", "sensitivity", "describe", "models"]
+
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    for action in cli.build_parser()._actions:
+        if isinstance(getattr(action, "choices", None), dict):
+            return dict(action.choices)  # type: ignore[arg-type]
+    raise AssertionError("the command has no subcommands")
+
+
+#: Subcommands and their options as the parser has them (a new option is fuzzed without editing this file).
+SUBPARSERS = _subparsers()
+SUBCOMMANDS = sorted(SUBPARSERS)
+PER_COMMAND = {
+    name: sorted(option for option in p._option_string_actions if option not in ("-h", "--help"))
+    for name, p in SUBPARSERS.items()
+}
+FLAGS = {option for p in SUBPARSERS.values() for option, a in p._option_string_actions.items() if a.nargs == 0}
+TAKES_MODEL = {name for name, p in SUBPARSERS.items() if any(a.dest == "model" for a in p._actions)}
 OPTIONS = [
     "--n", "--seed", "--prob", "--design", "--out", "--force", "--output", "--sensitivity-output",
     "--sensitivity-n", "--no-html", "--json", "--no-log", "--help", "--version", "--bogus", "-h", "--", "-",
@@ -93,14 +110,6 @@ VALUES = {
     "--sensitivity-output": st.sampled_from(NAMES),
     "--sensitivity-n": PLAUSIBLE,
 }
-PER_COMMAND = {
-    "report": ["--n", "--seed", "--prob", "--design", "--out", "--force", "--output", "--sensitivity-output",
-               "--sensitivity-n", "--no-html", "--json"],
-    "sensitivity": ["--output", "--n", "--seed", "--no-log", "--json"],
-    "describe": ["--json"],
-    "audit": ["--json"],
-    "models": ["--json"],
-}  # fmt: skip
 
 
 @st.composite
@@ -108,12 +117,12 @@ def structured(draw: st.DrawFn) -> list[str]:
     """A subcommand with its own options and values (plausible or odd): more runs get past the parser."""
     command = draw(st.sampled_from(SUBCOMMANDS))
     argv = [command]
-    if command in ("report", "sensitivity", "describe") and draw(st.booleans()):
+    if command in TAKES_MODEL and draw(st.booleans()):
         argv.append(draw(st.sampled_from(MODELS)))
     for option in draw(st.lists(st.sampled_from(PER_COMMAND[command]), max_size=4)):
         argv.append(option)
-        if option in VALUES:
-            argv.append(draw(VALUES[option]))
+        if option not in FLAGS:
+            argv.append(draw(VALUES.get(option, TOKENS)))
     return argv
 
 
