@@ -209,8 +209,9 @@ def result_html(result: Result | StreamedResult) -> str:
     """A run: the headline table (unit, median, 90% interval, mean) with a small histogram per quantity."""
     from flopcast.result import Result
 
-    names = _shown(result)
-    table = result.summary(quantities=names)
+    table = result.summary(quantities=_shown(result), full=True)
+    varies = table[table["sd"] > 0]
+    table = varies if len(varies) else table  # constants (fixed values) have nothing to show but their value
     pct = f"{100 * table.attrs['prob']:g}%"
     rows = []
     for name, row in table.iterrows():
