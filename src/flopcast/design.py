@@ -206,11 +206,12 @@ class Plan:
             # scipy warns when a request is not a power of two; chunks of a run seldom are, and the points are
             # those of one sequence whatever the chunks. Balance advice for n belongs to the user docs.
             warnings.filterwarnings("ignore", message="The balance properties of Sobol", category=UserWarning)
-            u = engine.random(stop - start)
+            # One row per assumption: the inverse CDFs then read contiguous memory, not every 15th value.
+            u = np.ascontiguousarray(engine.random(stop - start).T)
         self._cache["sobol"] = (engine, stop)
         # Points are multiples of 2**-30 and may be exactly 0: take the centre of each cell instead.
         u += 2.0 ** -(_SOBOL_BITS + 1)
-        return {name: u[:, j] for j, name in enumerate(self.names)}
+        return dict(zip(self.names, u, strict=True))
 
     def _through_ppf(self, uniforms: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Map the design's uniforms (arrays this plan owns, overwritten) through the inverse CDFs."""

@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
 __all__ = ["PIECE_SIZE", "evaluate_chunk"]
 
-#: Draws per piece. Measured with ``benchmarks/bench_core.py`` (benchmark model, 15 inputs, 8 derived
-#: quantities; see benchmarks/README.md): small enough that a piece's arrays stay in a core's L2 cache, large
-#: enough that numpy's per-call overhead stays a few percent.
-PIECE_SIZE = 2**13
+#: Draws per piece: measured on the benchmark model (15 inputs, 8 derived quantities; benchmarks/README.md, "Piece
+#: size"). Smaller pieces pay numpy's per-call overhead (8,192 draws: +15%); 2**15 keeps each array of a piece at
+#: 256 KB, so a sampler's temporaries stay in a core's L2 cache.
+PIECE_SIZE = 2**15
 
 
 def evaluate_chunk(
