@@ -168,5 +168,5 @@ PIN = {
     "uncertain:peak_fleet_gpus": 3934263.5189945637,
     "refined:sora_train_flop": 3.0165152135809697e25,
     "refined:breakeven_minutes": 4141526.163567492,
-    "refined:peak_fleet_gpus": 29322971.889595125,  # inference utilization: the latency population (new model)
+    "refined:peak_fleet_gpus": 29346773.69404029,  # inference utilization: the latency population (new model)
 }

@@ -472,7 +472,7 @@ def _cmd_latency(args: argparse.Namespace) -> None:
         _print_json({"median_s": p.median, "lower_s": p.lower, "upper_s": p.upper, "prob": p.prob,
                      "settings": p.settings, "basis": basis})  # fmt: skip
         return
-    print(f"{eng(p.median)} s per clip (median), {p.prob:.0%} interval {eng(p.lower)} .. {eng(p.upper)} s")
+    print(p)
     print(f"({basis})")
 
 

@@ -250,7 +250,10 @@ class LatencyPrediction:
     settings: dict[str, float]
 
     def __str__(self) -> str:
-        return f"{self.median:.3g} s per clip (median); {self.prob:.0%} interval {self.lower:.3g} .. {self.upper:.3g} s"
+        from flopcast.formatting import eng
+
+        interval = f"{eng(self.lower)} .. {eng(self.upper)}"
+        return f"{eng(self.median)} s per clip (median), {self.prob:.0%} interval {interval} s"
 
 
 def predict_latency(
