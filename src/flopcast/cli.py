@@ -41,6 +41,7 @@ import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from flopcast.analysis.sobol import MIN_RELIABLE_N
 from flopcast.cli_models import DEFAULT_MODEL, builtin_models, load_model
 from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
 from flopcast.formatting import eng, table
@@ -208,6 +209,10 @@ def _power_of_two(text: str) -> int:
     value = _positive_int(text)
     if value < 2 or value & (value - 1):
         raise argparse.ArgumentTypeError(f"expected a power of two such as 1024 or 4096, got {text!r}")
+    if value < MIN_RELIABLE_N:
+        raise argparse.ArgumentTypeError(
+            f"expected at least {MIN_RELIABLE_N} Sobol' base samples (fewer give unreliable indices), got {text!r}"
+        )
     return value
 
 

@@ -30,6 +30,8 @@ from flopcast.distributions import (
     Uniform,
     as_distribution,
 )
+from flopcast.distributions.base import safe_exp
+from flopcast.distributions.families import BETA_SHAPE_RANGE
 from flopcast.errors import FlopcastValueError
 from flopcast.validate import (
     ParameterTypeError,
@@ -77,20 +79,21 @@ def _pick_form(owner: str, given: dict[str, Any], forms: dict[str, tuple[str, ..
 
 def _quantile_pair(owner: str, quantiles: Any, *, positive: bool = False) -> tuple[float, float, float, float]:
     """Validate ``{q1: x1, q2: x2}`` (or ``[(q1, x1), (q2, x2)]``); return ``(q1, x1, q2, x2)``, ``q1 < q2``."""
-    if isinstance(quantiles, list | tuple) and all(isinstance(p, list | tuple) and len(p) == 2 for p in quantiles):
-        quantiles = dict(quantiles)
-    if not isinstance(quantiles, Mapping):
+    if isinstance(quantiles, Mapping):
+        items = list(quantiles.items())
+    elif isinstance(quantiles, list | tuple) and all(isinstance(p, list | tuple) and len(p) == 2 for p in quantiles):
+        items = [(q, x) for q, x in quantiles]
+    else:
         raise ParameterTypeError(
             f"{owner}: quantiles must be a mapping {{probability: value}} with two entries, "
             f"got {describe_value(quantiles)}"
         )
-    if len(quantiles) != 2:
+    if len(items) != 2:
         raise FlopcastValueError(
-            f"{owner}: quantiles must have exactly two entries {{q1: x1, q2: x2}}, got {len(quantiles)}"
+            f"{owner}: quantiles must have exactly two entries {{q1: x1, q2: x2}}, got {len(items)}"
         )
     pairs = sorted(
-        (check_probability(q, "quantiles key", owner), check_real(x, f"quantiles[{q!r}]", owner))
-        for q, x in quantiles.items()
+        (check_probability(q, "quantiles key", owner), check_real(x, f"quantiles[{q!r}]", owner)) for q, x in items
     )
     (q1, x1), (q2, x2) = pairs
     if q1 == q2:
@@ -102,6 +105,14 @@ def _quantile_pair(owner: str, quantiles: Any, *, positive: bool = False) -> tup
     if positive:
         check_positive(x1, f"quantiles[{q1!r}]", owner)
     return q1, x1, q2, x2
+
+
+def _central_z(p: float) -> float:
+    """The ``z`` with ``P(-z < Z < z) = p`` for a standard normal ``Z``, accurate for any ``p`` in (0, 1).
+
+    ``ndtri(0.5 + p / 2)`` rounds to 0 for ``p`` below 1e-16; ``sqrt(2) erfinv(p)`` does not.
+    """
+    return math.sqrt(2.0) * float(sc.erfinv(p))
 
 
 def _central(owner: str, lo: Any, hi: Any, prob: Any, *, positive: bool = False) -> tuple[float, float, float]:
@@ -165,8 +176,7 @@ def normal(
         sigma = (x2 - x1) / (z2 - z1)
         return Normal(x1 - sigma * z1, sigma)
     a, b, p = _central("normal", lo, hi, prob)
-    z = float(sc.ndtri(0.5 + 0.5 * p))
-    return Normal(0.5 * (a + b), (b - a) / (2.0 * z))
+    return Normal(0.5 * a + 0.5 * b, (b - a) / (2.0 * _central_z(p)))
 
 
 def lognormal(
@@ -233,7 +243,9 @@ def lognormal(
         return LogNormal(mu, sigma)  # type: ignore[arg-type]
     if form == "mean, sd":
         m, s = check_positive(mean, "mean", owner), check_positive(sd, "sd", owner)
-        s2 = math.log1p((s / m) ** 2)
+        # sigma**2 = log(1 + (s / m)**2), written so that (s / m)**2 cannot overflow.
+        r = s / m
+        s2 = math.log1p(r * r) if r < 1.0 else 2.0 * math.log(s) - 2.0 * math.log(m) + math.log1p(1.0 / (r * r))
         return LogNormal(math.log(m) - 0.5 * s2, math.sqrt(s2))
     if form == "quantiles":
         q1, x1, q2, x2 = _quantile_pair(owner, quantiles, positive=True)
@@ -241,9 +253,8 @@ def lognormal(
         sig = (math.log(x2) - math.log(x1)) / (z2 - z1)
         return LogNormal(math.log(x1) - sig * z1, sig)
     a, b, p = _central(owner, lo, hi, prob, positive=True)
-    z = float(sc.ndtri(0.5 + 0.5 * p))
     la, lb = math.log(a), math.log(b)
-    return LogNormal(0.5 * (la + lb), (lb - la) / (2.0 * z))
+    return LogNormal(0.5 * (la + lb), (lb - la) / (2.0 * _central_z(p)))
 
 
 def uniform(
@@ -348,7 +359,7 @@ def loguniform(
         q1, x1, q2, x2 = _quantile_pair(owner, quantiles, positive=True)
         l1, l2 = math.log(x1), math.log(x2)
         width = (l2 - l1) / (q2 - q1)
-        return LogUniform(math.exp(l1 - q1 * width), math.exp(l1 + (1.0 - q1) * width))
+        return _loguniform_from_logs(l1 - q1 * width, l1 + (1.0 - q1) * width)
     if prob is None:
         a, b = check_real(lo, "lo", owner), check_real(hi, "hi", owner)
         check_positive(a, "lo", owner)
@@ -358,7 +369,18 @@ def loguniform(
     la, lb = math.log(a), math.log(b)
     half = 0.5 * (lb - la) / p
     centre = 0.5 * (la + lb)
-    return LogUniform(math.exp(centre - half), math.exp(centre + half))
+    return _loguniform_from_logs(centre - half, centre + half)
+
+
+def _loguniform_from_logs(log_lower: float, log_upper: float) -> LogUniform:
+    """The LogUniform with these log bounds, refused clearly where a bound leaves the float range."""
+    lower, upper = safe_exp(log_lower), safe_exp(log_upper)
+    if not (lower > 0.0 and math.isfinite(upper)):
+        raise FlopcastValueError(
+            f"loguniform: the bounds implied are exp({log_lower:.6g}) to exp({log_upper:.6g}), beyond the float "
+            "range (2.2e-308 to 1.8e308); give a larger prob or closer values"
+        )
+    return LogUniform(lower, upper)
 
 
 def triangular(lower: float, mode: float, upper: float) -> Triangular:
@@ -481,12 +503,18 @@ def beta(
         m = (check_real(mean, "mean", owner) - lo) / w
         if not 0.0 < m < 1.0:
             raise FlopcastValueError(f"beta: mean must be in ({lo!r}, {hi!r}), got {mean!r}")
-        v = (check_positive(sd, "sd", owner) / w) ** 2
+        r = check_positive(sd, "sd", owner) / w
+        v = r * r
         if not v < m * (1.0 - m):
             raise FlopcastValueError(
                 f"beta: sd must be < sqrt((mean - lower) (upper - mean)) = {math.sqrt(m * (1.0 - m)) * w!r}, got {sd!r}"
             )
-        nu = m * (1.0 - m) / v - 1.0
+        nu = m * (1.0 - m) / v - 1.0 if v > 0.0 else math.inf
+        if not nu <= 2.0 * BETA_SHAPE_RANGE[1]:
+            raise FlopcastValueError(
+                f"beta: sd={sd!r} is too small for a Beta on [{lo!r}, {hi!r}]: its shapes would exceed "
+                f"{BETA_SHAPE_RANGE[1]:g}; use a point value"
+            )
         return Beta(m * nu, (1.0 - m) * nu, lo, hi)
     q1, x1, q2, x2 = _quantile_pair(owner, quantiles)
     z1, z2 = (x1 - lo) / w, (x2 - lo) / w

@@ -13,7 +13,15 @@ True
 
 from __future__ import annotations
 
-__all__ = ["FlopcastError", "FlopcastKeyError", "FlopcastTypeError", "FlopcastValueError"]
+__all__ = [
+    "FlopcastError",
+    "FlopcastKeyError",
+    "FlopcastTypeError",
+    "FlopcastValueError",
+    "FlopcastWarning",
+    "NonFiniteWarning",
+    "SmallSampleWarning",
+]
 
 
 class FlopcastError(Exception):
@@ -34,3 +42,15 @@ class FlopcastKeyError(FlopcastError, KeyError):
     def __str__(self) -> str:
         # KeyError's str() is the repr of its argument; a message reads better without the quotes.
         return str(self.args[0]) if self.args else ""
+
+
+class FlopcastWarning(UserWarning):
+    """Base class of flopcast's warnings: a result was computed, but read it with the caveat the message gives."""
+
+
+class NonFiniteWarning(FlopcastWarning):
+    """Some draws of a quantity are NaN or infinite; the estimate uses the finite ones (the message says how many)."""
+
+
+class SmallSampleWarning(FlopcastWarning):
+    """Too few samples for the estimate to be reliable (Sobol' indices from fewer than 64 base samples)."""

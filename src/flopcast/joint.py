@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from flopcast.distributions import Array, Distribution
+from flopcast.distributions.base import weighted_moments
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 
 __all__ = ["Empirical", "JointDraws"]
@@ -92,11 +93,11 @@ class Empirical(Distribution):
 
     def mean(self) -> float:
         """Return the weighted mean of the draws."""
-        return float(np.dot(self.weights, self.values))
+        return weighted_moments(self.values, self.weights)[0]
 
     def var(self) -> float:
-        """Return the weighted variance of the draws."""
-        return float(np.dot(self.weights, (self.values - self.mean()) ** 2))
+        """Return the weighted variance of the draws (inf beyond the float range)."""
+        return weighted_moments(self.values, self.weights)[1]
 
     @property
     def support(self) -> tuple[float, float]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import warnings
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -10,6 +12,7 @@ import numpy as np
 
 from flopcast.distributions.base import Array, Distribution, _fmt, _set
 from flopcast.distributions.families import Point
+from flopcast.errors import FlopcastValueError
 from flopcast.validate import (
     Constraint,
     ParameterTypeError,
@@ -32,6 +35,18 @@ def _is_scipy_frozen(value: object) -> bool:
     return all(hasattr(value, a) for a in ("ppf", "cdf", "dist", "args", "kwds", "support"))
 
 
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence scipy's warnings (overflow in a moment, a slow integration): flopcast checks the values instead."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+#: Probabilities at which a wrapped distribution's quantile function is checked against its CDF.
+_CHECK_LEVELS = np.array([0.01, 0.1, 0.5, 0.9, 0.99])
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class ScipyDistribution(Distribution):
     """Wrapper around a frozen ``scipy.stats`` distribution (continuous or discrete).
@@ -48,11 +63,43 @@ class ScipyDistribution(Distribution):
 
     frozen: Any
     arg_constraints: ClassVar[Mapping[str, Constraint]] = {"frozen": _check_frozen}
+    accurate_tails: ClassVar[bool] = True  # scipy's logsf and isf
 
     def _check_relations(self) -> None:
         import scipy.stats
 
         _set(self, "_discrete", isinstance(self.frozen.dist, scipy.stats.rv_discrete))
+        # scipy accepts any parameters when freezing and answers NaN later (norm(0, -1)): check now, quietly.
+        with _quiet():
+            try:
+                median = np.asarray(self.frozen.ppf(0.5), dtype=np.float64)
+                lo, hi = (np.asarray(v, dtype=np.float64) for v in self.frozen.support())
+            except (TypeError, ValueError) as exc:
+                raise FlopcastValueError(f"{self!r}: scipy cannot evaluate it ({exc})") from exc
+        if median.shape != () or lo.shape != ():
+            raise FlopcastValueError(
+                f"{self!r}: must be one distribution (scalar parameters), got parameters of shape {median.shape}"
+            )
+        if np.isnan(median) or np.isnan(lo) or np.isnan(hi):
+            raise FlopcastValueError(
+                f"{self!r}: scipy reports invalid parameters (support {float(lo)} to {float(hi)}, median "
+                f"{float(median)}); check its arguments (scales must be > 0, shapes in their ranges)"
+            )
+
+    def _check_representable(self) -> None:
+        with _quiet():
+            super()._check_representable()
+            # The quantile function must invert the CDF (up to a float step): a mass closer to 0 than floats
+            # resolve (gamma(0.004)) breaks that, and every draw would sit at the bound.
+            x = self._ppf(_CHECK_LEVELS)
+            above = self._cdf(np.nextafter(x, np.inf))
+            below = self._cdf(np.nextafter(x, -np.inf))
+        if not (np.all(above >= _CHECK_LEVELS - 1e-6) and np.all(below <= _CHECK_LEVELS + 1e-6)):
+            raise FlopcastValueError(
+                f"{self!r}: its quantile function does not invert its CDF in floats (quantiles {x.tolist()} at "
+                f"{_CHECK_LEVELS.tolist()}, with CDF {above.tolist()}): its mass lies closer to a point than floats "
+                "resolve; rescale it or choose other parameters"
+            )
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ScipyDistribution) and other.frozen is self.frozen
@@ -76,20 +123,32 @@ class ScipyDistribution(Distribution):
     def _cdf(self, x: Array) -> Array:
         return np.asarray(self.frozen.cdf(x), dtype=np.float64)
 
+    def _logcdf(self, x: Array) -> Array:
+        return np.asarray(self.frozen.logcdf(x), dtype=np.float64)
+
+    def _logsf(self, x: Array) -> Array:
+        return np.asarray(self.frozen.logsf(x), dtype=np.float64)
+
+    def _isf_log(self, logq: Array) -> Array:
+        return np.asarray(self.frozen.isf(np.exp(logq)), dtype=np.float64)
+
     def _sample(self, rng: np.random.Generator, size: int) -> Array:
-        return self._ppf(rng.random(size))
+        return self._ppf(self._uniforms(rng, size))
 
     def mean(self) -> float:
         """Return the mean of the wrapped distribution."""
-        return float(self.frozen.mean())
+        with _quiet():
+            return float(self.frozen.mean())
 
     def var(self) -> float:
         """Return the variance of the wrapped distribution."""
-        return float(self.frozen.var())
+        with _quiet():
+            return float(self.frozen.var())
 
     def median(self) -> float:
         """Return the median of the wrapped distribution."""
-        return float(self.frozen.median())
+        with _quiet():
+            return float(self.frozen.median())
 
     @property
     def support(self) -> tuple[float, float]:

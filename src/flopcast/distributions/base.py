@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any, ClassVar
@@ -26,6 +27,55 @@ from flopcast.validate import (
 
 Array = NDArray[np.float64]
 
+#: The largest float.
+FLOAT_MAX = sys.float_info.max
+
+#: The most extreme probabilities a sampler reaches: ``rng.random()`` gives multiples of 2**-53 below 1 (a 0 is
+#: moved to 2**-64), and the designs (Latin hypercube, Sobol') clip their points to [2**-64, 1 - 2**-53].
+TAIL_LEVELS = (2.0**-64, 1.0 - 2.0**-53)
+
+
+def safe_exp(x: float) -> float:
+    """``exp(x)``, and inf where that exceeds the float range (``math.exp`` raises OverflowError there).
+
+    Examples
+    --------
+    >>> safe_exp(0.0), safe_exp(1000.0)
+    (1.0, inf)
+    """
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def weighted_moments(means: Any, weights: Any, variances: Any = 0.0) -> tuple[float, float]:
+    """Mean and variance of a mixture of atoms or components: ``sum w m`` and ``sum w (v + (m - mean)**2)``.
+
+    Computed in units of the largest ``|m|``, so that no square overflows before the result does (a variance
+    beyond the float range is inf, not an OverflowError). Weights are normalized.
+
+    Examples
+    --------
+    >>> weighted_moments([1e300, -1e300], [0.5, 0.5])
+    (0.0, inf)
+    >>> weighted_moments([1.0, 3.0], [0.25, 0.75])
+    (2.5, 0.75)
+    """
+    m = np.asarray(means, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    w = w / np.sum(w)
+    with np.errstate(all="ignore"):
+        v = float(np.sum(w * np.asarray(variances, dtype=np.float64)))
+        if not np.all(np.isfinite(m)):  # a component without a finite mean
+            mean = float(np.sum(w * m))
+            return mean, (math.nan if math.isnan(mean) else math.inf)
+    scale = float(np.max(np.abs(m))) or 1.0
+    ms = m / scale
+    centre = math.fsum(w * ms)
+    dev = ms - centre
+    return scale * centre, scale * (scale * math.fsum(w * dev * dev)) + v
+
 
 def _fmt(value: object) -> str:
     if isinstance(value, float):
@@ -47,12 +97,33 @@ class Distribution(Arithmetic, abc.ABC):
     """
 
     arg_constraints: ClassVar[Mapping[str, Constraint]] = {}
+    #: Whether ``_logsf`` and ``_isf_log`` keep their relative precision in the upper tail (the defaults compute
+    #: them from the CDF, whose values near 1 are known only to 2**-53).
+    accurate_tails: ClassVar[bool] = False
+    #: The smallest log probability whose quantile the family computes accurately (its tail methods in log space):
+    #: the defaults go through ``exp``, which underflows below about exp(-745).
+    deepest_log_probability: ClassVar[float] = -700.0
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
         for name, constraint in self.arg_constraints.items():
             object.__setattr__(self, name, constraint(getattr(self, name), name, owner))
         self._check_relations()
+        self._check_representable()
+
+    def _check_representable(self) -> None:
+        """Refuse parameters whose draws would leave the float range (the generic check, by the quantile function).
+
+        Every sampler draws from the quantiles between :data:`TAIL_LEVELS` (native samplers that reach further
+        override this with their own bound), so those quantiles and the median must be finite numbers.
+        """
+        with np.errstate(all="ignore"):
+            x = np.asarray(self._ppf(np.array([TAIL_LEVELS[0], 0.5, TAIL_LEVELS[1]])), dtype=np.float64)
+        if not np.all(np.isfinite(x)):
+            raise FlopcastValueError(
+                f"{self!r}: its draws would not all be finite numbers (quantiles at 2**-64, 1/2 and 1 - 2**-53: "
+                f"{', '.join(f'{v:.6g}' for v in x)}); rescale the unit or narrow the distribution"
+            )
 
     def _check_relations(self) -> None:  # noqa: B027 (optional hook, not abstract)
         """Check relations between parameters (override in subclasses)."""
@@ -92,6 +163,30 @@ class Distribution(Arithmetic, abc.ABC):
     def support(self) -> tuple[float, float]:
         """Smallest and largest possible values."""
 
+    # -- tails in log space: override where the family has accurate forms (used by Truncated) --------------------
+    def _logcdf(self, x: Array) -> Array:
+        """``log P(X <= x)``."""
+        return np.log(self._cdf(x))
+
+    def _logsf(self, x: Array) -> Array:
+        """``log P(X > x)``."""
+        return np.log1p(-self._cdf(x))
+
+    def _ppf_log(self, logp: Array) -> Array:
+        """The quantile at probability ``exp(logp)``."""
+        return self._ppf(np.exp(logp))
+
+    def _isf_log(self, logq: Array) -> Array:
+        """The value exceeded with probability ``exp(logq)``."""
+        return self._ppf(-np.expm1(logq))
+
+    def _uniforms(self, rng: np.random.Generator, size: int) -> Array:
+        """``size`` uniforms in [2**-64, 1) for sampling by the quantile function.
+
+        A 0 would give the lower bound of the support: -inf for an unbounded one.
+        """
+        return np.maximum(rng.random(size), TAIL_LEVELS[0])
+
     # -- public protocol ----------------------------------------------------------------------
     def ppf(self, u: ArrayLike) -> Array:
         """Inverse CDF (quantile function), vectorized.
@@ -108,7 +203,7 @@ class Distribution(Arithmetic, abc.ABC):
             ``cdf(x) >= u``.
         """
         u = np.asarray(u, dtype=np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(all="ignore"):
             out = np.asarray(self._ppf(u), dtype=np.float64)
         bad = (u < 0.0) | (u > 1.0)
         if bad.any():
@@ -129,7 +224,7 @@ class Distribution(Arithmetic, abc.ABC):
             Same shape as ``x``.
         """
         x = np.asarray(x, dtype=np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(all="ignore"):
             return np.asarray(self._cdf(x), dtype=np.float64)
 
     def sample(self, rng: Any = None, size: Any = None, *, seed: Any = None) -> Array:

@@ -12,6 +12,7 @@ import numpy as np
 import scipy.special as sc
 
 from flopcast.distributions.base import (
+    TAIL_LEVELS,
     Array,
     Distribution,
     _check_components,
@@ -19,6 +20,7 @@ from flopcast.distributions.base import (
     _check_lower_bound,
     _check_upper_bound,
     _set,
+    weighted_moments,
 )
 from flopcast.errors import FlopcastValueError
 from flopcast.validate import (
@@ -46,8 +48,9 @@ def _moments_by_quadrature(ppf: Callable[[Array], Array]) -> tuple[float, float]
     u, w = _tanh_sinh_nodes()
     x = ppf(u)
     ok = np.isfinite(x)
-    mean = float(np.sum(w[ok] * x[ok]))
-    var = float(np.sum(w[ok] * (x[ok] - mean) ** 2))
+    with np.errstate(over="ignore"):  # a variance beyond the float range is inf
+        mean = float(np.sum(w[ok] * x[ok]))
+        var = float(np.sum(w[ok] * (x[ok] - mean) ** 2))
     return mean, var
 
 
@@ -140,24 +143,60 @@ class Truncated(Distribution):
         if self.base.is_discrete:
             raise FlopcastValueError(f"Truncated: base must be a continuous distribution, got {self.base!r}")
         check_ordered(self.lower, self.upper, ("lower", "upper"), "Truncated")
-        fa, fb = (float(v) for v in self.base.cdf(np.array([self.lower, self.upper])))
-        if not fb - fa > 0.0:
+        bounds = np.array([self.lower, self.upper])
+        # Work in log probabilities on the side of the bounds' tail (as scipy's truncnorm): the log CDF below the
+        # median, the log survival function above it (for families whose survival function is accurate). Far in a
+        # tail (normal on [10, 20]: mass 7.6e-24) both CDF values round to 1, but their logs (or the survival's)
+        # keep every digit.
+        with np.errstate(all="ignore"):
+            upper_tail = self.base.accurate_tails and bool(self.base.cdf(self.lower) > 0.5)
+            log_a, log_b = (float(v) for v in (self.base._logsf if upper_tail else self.base._logcdf)(bounds))
+        # The mass is exp(log_b) - exp(log_a) (CDF side) or exp(log_a) - exp(log_b) (survival side).
+        near, far = (log_b, log_a) if upper_tail else (log_a, log_b)
+        if not (far > near and math.isfinite(far)):
             raise FlopcastValueError(
-                f"Truncated: base {self.base!r} has no probability mass in [{self.lower!r}, {self.upper!r}]"
+                f"Truncated: base {self.base!r} has no probability mass in [{self.lower!r}, {self.upper!r}] "
+                "that floats can represent"
             )
-        _set(self, "_mass", (fa, fb - fa))
+        share = -math.expm1(near - far)  # the interval's share of the probability on its side of the median
+        if not share >= 2.0**-30:
+            raise FlopcastValueError(
+                f"Truncated: [{self.lower!r}, {self.upper!r}] holds only {share:.3g} of the probability of "
+                f"{self.base!r} on its side, too little for floats to resolve its CDF inside the interval; "
+                "use fc.uniform(lower, upper) for so narrow a range"
+            )
+        deepest = self.base.deepest_log_probability
+        if not far >= deepest:
+            raise FlopcastValueError(
+                f"Truncated: base {self.base!r} has probability exp({far:.6g}) in [{self.lower!r}, {self.upper!r}], "
+                f"too far in its tail to compute its quantiles accurately (down to exp({deepest:g})); "
+                "move the bounds closer to the bulk of the distribution"
+            )
+        _set(self, "_tail", (upper_tail, log_a, log_b))
+
+    def _log_target(self, u: Array) -> Array:
+        """``log((1 - u) P_a + u P_b)``: the log probability (CDF or survival side) of the ``u`` quantile."""
+        _, log_a, log_b = self.__dict__["_tail"]
+        with np.errstate(divide="ignore"):
+            return np.logaddexp(np.log1p(-u) + log_a, np.log(u) + log_b)
 
     def _ppf(self, u: Array) -> Array:
-        fa, mass = self.__dict__["_mass"]
-        return np.clip(self.base.ppf(fa + u * mass), self.lower, self.upper)
+        upper_tail = self.__dict__["_tail"][0]
+        target = self._log_target(u)
+        x = self.base._isf_log(target) if upper_tail else self.base._ppf_log(target)
+        return np.where(np.isnan(u), np.nan, np.clip(x, self.lower, self.upper))
 
     def _cdf(self, x: Array) -> Array:
-        fa, mass = self.__dict__["_mass"]
-        inner = self.base.cdf(np.clip(x, self.lower, self.upper))
-        return np.clip((inner - fa) / mass, 0.0, 1.0)
+        upper_tail, log_a, log_b = self.__dict__["_tail"]
+        xc = np.clip(x, self.lower, self.upper)
+        if upper_tail:  # (S(a) - S(x)) / (S(a) - S(b)) in units of S(a)
+            out = np.expm1(self.base._logsf(xc) - log_a) / np.expm1(log_b - log_a)
+        else:  # (F(x) - F(a)) / (F(b) - F(a)) in units of F(b)
+            out = (np.exp(self.base._logcdf(xc) - log_b) - math.exp(log_a - log_b)) / -math.expm1(log_a - log_b)
+        return np.where(np.isnan(x), np.nan, np.clip(out, 0.0, 1.0))
 
     def _sample(self, rng: np.random.Generator, size: int) -> Array:
-        return self._ppf(rng.random(size))
+        return self._ppf(self._uniforms(rng, size))
 
     def _moments(self) -> tuple[float, float]:
         cached = self.__dict__.get("_cached_moments")
@@ -237,6 +276,7 @@ class Mixture(Distribution):
 
     def _sample(self, rng: np.random.Generator, size: int) -> Array:
         uv = rng.random((size, 2))
+        np.maximum(uv[:, 1], TAIL_LEVELS[0], out=uv[:, 1])  # a 0 would give -inf for an unbounded component
         k = np.minimum(np.searchsorted(self.__dict__["_cum"], uv[:, 0], side="right"), len(self.weights) - 1)
         out = np.empty(size)
         for j, c in enumerate(self.components):
@@ -245,16 +285,17 @@ class Mixture(Distribution):
                 out[sel] = c.ppf(uv[sel, 1])
         return out
 
+    def _moments(self) -> tuple[float, float]:
+        pairs = [(c, w) for c, w in zip(self.components, self.weights, strict=True) if w > 0]
+        return weighted_moments([c.mean() for c, _ in pairs], [w for _, w in pairs], [c.var() for c, _ in pairs])
+
     def mean(self) -> float:
         """Return the weighted mean of the component means."""
-        return math.fsum(w * c.mean() for c, w in zip(self.components, self.weights, strict=True) if w > 0)
+        return self._moments()[0]
 
     def var(self) -> float:
-        """Return ``sum w_i (var_i + (mean_i - mean)**2)``."""
-        m = self.mean()
-        return math.fsum(
-            w * (c.var() + (c.mean() - m) ** 2) for c, w in zip(self.components, self.weights, strict=True) if w > 0
-        )
+        """Return ``sum w_i (var_i + (mean_i - mean)**2)`` (inf beyond the float range)."""
+        return self._moments()[1]
 
     @property
     def support(self) -> tuple[float, float]:

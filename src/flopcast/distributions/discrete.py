@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
-from flopcast.distributions.base import Array, Distribution, _check_labels, _set
+from flopcast.distributions.base import Array, Distribution, _check_labels, _set, weighted_moments
 from flopcast.errors import FlopcastValueError
 from flopcast.validate import (
     Constraint,
@@ -74,12 +73,11 @@ class Choice(Distribution):
 
     def mean(self) -> float:
         """Return ``sum p_i x_i``."""
-        return math.fsum(p * x for p, x in zip(self.probs, self.values, strict=True)) / math.fsum(self.probs)
+        return weighted_moments(self.values, self.probs)[0]
 
     def var(self) -> float:
-        """Return ``sum p_i (x_i - mean)**2``."""
-        m = self.mean()
-        return math.fsum(p * (x - m) ** 2 for p, x in zip(self.probs, self.values, strict=True)) / math.fsum(self.probs)
+        """Return ``sum p_i (x_i - mean)**2`` (inf beyond the float range)."""
+        return weighted_moments(self.values, self.probs)[1]
 
     @property
     def support(self) -> tuple[float, float]:
