@@ -298,7 +298,7 @@ def write_report(
         from flopcast.analysis.audit import audit
 
         report.audit = audit()
-    if model.uncertain:
+    if model.uncertain and not _not_finite(result, [*names, sensitivity_output]):
         report.sensitivity_output = sensitivity_output
         report.sobol, report.tornado = _sensitivity(model, names, sensitivity_output, sensitivity_n, seed)
 
@@ -333,6 +333,11 @@ def _summary(result: Result, names: Sequence[str], prob: float) -> pd.DataFrame:
     table["eti50_lower"] = half["eti_lower"]
     table["eti50_upper"] = half["eti_upper"]
     return table
+
+
+def _not_finite(result: Result, names: Iterable[str]) -> list[str]:
+    """The quantities among ``names`` with NaN or infinite draws (which Sobol' indices refuse)."""
+    return [name for name in dict.fromkeys(names) if name in result and result.nonfinite(name).count]
 
 
 def _article_values() -> dict[str, tuple[float, float]]:
@@ -435,6 +440,18 @@ def _headline(report: Report, sora: bool) -> list[Block]:
             + (" The article's values are its stated numbers for its low and high cases." if sora else "")
         ),
     ]
+    dropped = [(name, report.result.nonfinite(name)) for name in report.outputs]
+    dropped = [(name, bad) for name, bad in dropped if bad.count]
+    if dropped:
+        blocks.append(
+            Paragraph(
+                "Draws that are NaN or infinite are left out of these statistics: "
+                + "; ".join(
+                    f"`{name}`: {bad.count:,} of {bad.total:,} ({100 * bad.share:.3g}%)" for name, bad in dropped
+                )
+                + "."
+            )
+        )
     if "forest" in report.files:
         blocks.append(Figure(report.files["forest"], f"Medians, {pct} and 50% intervals on log axes"
                              + (" (diamonds: the article's values)" if sora else "")))  # fmt: skip
@@ -473,6 +490,17 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
 
     blocks: list[Block] = [Heading("Sensitivity", 2, "sensitivity")]
     ds, output = report.sobol, report.sensitivity_output
+    unusable = _not_finite(report.result, report.outputs)
+    if (ds is None or output is None) and unusable:
+        blocks.append(
+            Paragraph(
+                "Sobol' indices need finite outputs, and "
+                + ", ".join(f"`{name}`" for name in unusable)
+                + (" has" if len(unusable) == 1 else " have")
+                + " NaN or infinite draws (see above): the sensitivity analysis is left out."
+            )
+        )
+        return blocks
     if ds is None or output is None:
         blocks.append(
             Paragraph(

@@ -7,6 +7,7 @@ access to :attr:`Result.data`, so runs that only need a few quantiles never pay 
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from flopcast import stats
-from flopcast.errors import FlopcastKeyError, FlopcastTypeError, FlopcastValueError
+from flopcast.errors import FlopcastKeyError, FlopcastTypeError, FlopcastValueError, NonFiniteWarning
 from flopcast.model import Assumption, Model
 from flopcast.validate import check_probability
 
@@ -29,7 +30,7 @@ __all__ = ["Comparison", "Result", "StreamedResult", "compare"]
 
 SUMMARY_COLUMNS = (
     "unit", "point", "mean", "sd", "median", "eti_lower", "eti_upper", "hdi_lower", "hdi_upper",
-    "mcse_median", "mcse_eti_lower", "mcse_eti_upper", "mcse_hdi_lower", "mcse_hdi_upper",
+    "mcse_median", "mcse_eti_lower", "mcse_eti_upper", "mcse_hdi_lower", "mcse_hdi_upper", "nonfinite",
 )  # fmt: skip
 #: The columns a summary shows by default (``full=False``): a subset of the full table, so the same code reads both.
 READABLE_COLUMNS = ("unit", "median", "eti_lower", "eti_upper", "mean")
@@ -78,6 +79,7 @@ class Result:
         (shape,) = sizes
         self.n = int(shape[0])
         self._data: Any = None
+        self._nonfinite: dict[str, stats.NonFinite] = {}
         self.created = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
     # ------------------------------------------------------------------ access
@@ -117,9 +119,38 @@ class Result:
         """The declared unit of a quantity."""
         return self.model[name].unit
 
+    def nonfinite(self, name: str) -> stats.NonFinite:
+        """How many draws of a quantity are NaN or infinite (counted once, then kept).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import flopcast as fc
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("a", fc.normal(mean=1, sd=1))
+        >>> @m.derive
+        ... def r(a):
+        ...     return fc.log(a)  # NaN where a < 0: Phi(-1) = 15.9% of the draws
+        >>> with np.errstate(invalid="ignore"):
+        ...     bad = m.simulate(10_000, seed=0).nonfinite("r")
+        >>> bad.nan, round(bad.share, 2)
+        (1608, 0.16)
+        """
+        if name not in self._nonfinite:
+            self._nonfinite[name] = stats.NonFinite.of(self[name])
+        return self._nonfinite[name]
+
+    def _finite(self, name: str, what: str) -> np.ndarray:
+        """The finite draws of a quantity, after warning how many were dropped (or refusing if none is left)."""
+        self.nonfinite(name).check(name, what, stacklevel=4)
+        return stats.finite(self[name])
+
     # ------------------------------------------------------------------ statistics
     def quantile(self, name: str, q: float | Iterable[float]) -> np.ndarray:
         """Quantiles of a quantity's draws (linear interpolation, like ``np.quantile``).
+
+        NaN and infinite draws are left out, with a :class:`~flopcast.errors.NonFiniteWarning` that says how many:
+        the quantiles are those of the finite draws (a quantity with no finite draw is refused).
 
         Examples
         --------
@@ -132,16 +163,18 @@ class Result:
         levels = np.atleast_1d(np.asarray(list(q) if not np.isscalar(q) else [q], dtype=float))
         if np.any((levels < 0) | (levels > 1)) or not np.all(np.isfinite(levels)):
             raise FlopcastValueError(f"quantile levels must lie in [0, 1], got {levels.tolist()}")
-        return stats.quantiles(self[name], levels)
+        return stats.quantiles(self._finite(name, "its quantile"), levels)
 
     def interval(self, name: str, prob: float = 0.9, kind: str = "eti") -> tuple[float, float]:
-        """The equal-tailed (``"eti"``) or highest-density (``"hdi"``) interval holding ``prob`` of the draws."""
+        """The equal-tailed (``"eti"``) or highest-density (``"hdi"``) interval holding ``prob`` of the draws.
+
+        Of the finite draws, as :meth:`quantile`.
+        """
         prob = check_probability(prob, "prob")
-        if kind == "eti":
-            return stats.eti(self[name], prob)
-        if kind == "hdi":
-            return stats.hdi(self[name], prob)
-        raise FlopcastValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
+        if kind not in ("eti", "hdi"):
+            raise FlopcastValueError(f"kind must be 'eti' or 'hdi', got {kind!r}")
+        x = self._finite(name, "its interval")
+        return stats.eti(x, prob) if kind == "eti" else stats.hdi(x, prob)
 
     def summary(
         self, prob: float = 0.9, quantities: Iterable[str] | str | None = None, *, full: bool = False
@@ -153,7 +186,9 @@ class Result:
         ETI and HDI, and their Monte Carlo standard errors, for every quantity.
 
         The Monte Carlo standard errors (``mcse_*``) are those of independent draws (exact for the random
-        design, an upper bound for Latin hypercube and Sobol').
+        design, an upper bound for Latin hypercube and Sobol'). Every statistic is of the finite draws: the column
+        ``nonfinite`` counts the NaN and infinite draws left out, and a :class:`~flopcast.errors.NonFiniteWarning`
+        names each quantity that has some, with their share.
 
         Parameters
         ----------
@@ -189,7 +224,7 @@ class Result:
         point = self.model.point()
         rows = []
         for name in names:
-            x = self[name]
+            x = self._finite(name, "its summary")
             hlo, hhi = stats.hdi(x, prob)
             # Levels of the HDI bounds, to give them the standard error of quantiles at those levels.
             q_hlo = float(np.count_nonzero(x < hlo)) / x.size
@@ -197,7 +232,8 @@ class Result:
             median, lo, hi = stats.quantiles(x, levels[:3])
             sd = float(np.std(x, ddof=1)) if x.size > 1 else 0.0
             rows.append((self.unit(name), point[name], float(np.mean(x)), sd, float(median), float(lo), float(hi),
-                         hlo, hhi, *map(float, stats.quantile_mcse(x, levels))))  # fmt: skip
+                         hlo, hhi, *map(float, stats.quantile_mcse(x, levels)),
+                         self.nonfinite(name).count))  # fmt: skip
         return readable(summary_frame(names, rows, prob), full, keep_constants=quantities is not None)
 
     def prob(self, event: Any) -> Probability:
@@ -245,7 +281,7 @@ class Result:
         """
         from flopcast.validate import check_real
 
-        x = self[name]
+        x = self._finite(name, "its percentile")
         v = check_real(value, "value", f"percentile_of({name!r})")
         return 100.0 * float(np.count_nonzero(x <= v)) / x.size
 
@@ -292,11 +328,15 @@ class Result:
 
 
 def readable(table: pd.DataFrame, full: bool, keep_constants: bool) -> pd.DataFrame:
-    """The readable summary (:data:`READABLE_COLUMNS` of the quantities that vary), unless ``full``."""
+    """The readable summary (:data:`READABLE_COLUMNS` of the quantities that vary), unless ``full``.
+
+    The ``nonfinite`` column is kept too when some quantity has NaN or infinite draws left out.
+    """
     if full:
         return table
     rows = table if keep_constants else table[~(table["sd"] == 0)]
-    out = rows.loc[:, list(READABLE_COLUMNS)].copy()
+    columns = [*READABLE_COLUMNS, *(["nonfinite"] if (rows["nonfinite"] > 0).any() else [])]
+    out = rows.loc[:, columns].copy()
     out.attrs.update(table.attrs)
     return out
 
@@ -355,19 +395,26 @@ class StreamedResult:
     def __repr__(self) -> str:
         return f"StreamedResult(model={self.model.name!r}, n={self.n}, design={self.plan.kind!r}, prob={self.prob})"
 
-    def _get(self, name: str) -> Any:
+    def _get(self, name: str, what: str = "") -> Any:
+        """The streamed summary of a quantity; with ``what``, after warning about its non-finite draws."""
         if name not in self.summaries:
             raise self.model.unknown(name, "summarized quantity")
+        if what:
+            self.summaries[name].nonfinite.check(name, what, stacklevel=4)
         return self.summaries[name]
 
+    def nonfinite(self, name: str) -> stats.NonFinite:
+        """How many draws of a quantity were NaN or infinite (left out of its summary, as in :class:`Result`)."""
+        return self._get(name).nonfinite
+
     def quantile(self, name: str, q: float | Iterable[float]) -> np.ndarray:
-        """Exact quantiles at the levels that were streamed (the median, interval bounds and ``levels=``)."""
+        """Exact quantiles of the finite draws at the levels that were streamed (median, bounds, ``levels=``)."""
         levels = np.atleast_1d(np.asarray(list(q) if not np.isscalar(q) else [q], dtype=float))
-        return np.asarray(self._get(name).quantiles(levels))
+        return np.asarray(self._get(name, "its quantile").quantiles(levels))
 
     def mean(self, name: str) -> float:
-        """The exact mean of all draws of a quantity."""
-        return float(self._get(name).moments.mean)
+        """The exact mean of all finite draws of a quantity."""
+        return float(self._get(name, "its mean").moments.mean)
 
     def interval(self, name: str, prob: float | None = None, kind: str = "eti") -> tuple[float, float]:
         """The equal-tailed or highest-density interval at the streamed ``prob``."""
@@ -375,7 +422,7 @@ class StreamedResult:
             raise FlopcastValueError(
                 f"this run streamed intervals at prob={self.prob}, got prob={prob}; simulate again"
             )
-        summary = self._get(name)
+        summary = self._get(name, "its interval")
         if kind == "eti":
             lo, hi = summary.quantiles(np.array([(1 - self.prob) / 2, (1 + self.prob) / 2]))
         elif kind == "hdi":
@@ -397,12 +444,12 @@ class StreamedResult:
         point = self.model.point()
         rows = []
         for name in names:
-            s = self._get(name)
+            s = self._get(name, "its summary")
             levels = np.array([0.5, (1 - prob) / 2, (1 + prob) / 2])
             values = s.quantiles(levels)
             mcse = s.mcse(np.array([*levels, *s.hdi_levels]))
             rows.append((self.model[name].unit, point[name], s.moments.mean, s.moments.sd, *map(float, values),
-                         *s.hdi, *map(float, mcse)))  # fmt: skip
+                         *s.hdi, *map(float, mcse), s.nonfinite.count))  # fmt: skip
         return readable(summary_frame(names, rows, prob), full, keep_constants=quantities is not None)
 
 
@@ -472,7 +519,16 @@ class Comparison:
         import pandas as pd
 
         names = self._quantities(quantities)
-        tables = {label: res.summary(prob, names, full=True) for label, res in self.results.items()}
+        tables = {}
+        for label, res in self.results.items():  # the warnings about non-finite draws name the scenario
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", NonFiniteWarning)
+                tables[label] = res.summary(prob, names, full=True)
+            for w in caught:
+                if issubclass(w.category, NonFiniteWarning):
+                    warnings.warn(f"scenario {label!r}: {w.message}", NonFiniteWarning, stacklevel=2)
+                else:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         table = pd.concat(tables, names=["scenario"]).swaplevel(0, 1)
         order = list(tables)
         table = table.reindex(pd.MultiIndex.from_product([list(dict.fromkeys(table.index.get_level_values(0))), order]))

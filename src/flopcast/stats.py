@@ -10,13 +10,97 @@ independent draws. For Latin hypercube and Sobol' designs the independent-draw e
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from flopcast.errors import FlopcastValueError
+from flopcast.errors import FlopcastValueError, NonFiniteWarning
 
-__all__ = ["eti", "hdi", "interpolation_ranks", "mcse_ranks", "quantile_mcse", "quantiles"]
+__all__ = ["NonFinite", "eti", "finite", "hdi", "interpolation_ranks", "mcse_ranks", "quantile_mcse", "quantiles"]
+
+
+def finite(x: np.ndarray) -> np.ndarray:
+    """The finite values of ``x`` (``x`` itself when all are): what summaries and plots of draws use.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> finite(np.array([1.0, np.nan, -np.inf, 2.0])).tolist()
+    [1.0, 2.0]
+    """
+    x = np.asarray(x, dtype=np.float64)
+    ok = np.isfinite(x)
+    return x if ok.all() else x[ok]
+
+
+@dataclass(frozen=True)
+class NonFinite:
+    """How many of a quantity's ``total`` draws are NaN, +inf or -inf.
+
+    Summaries, quantiles and intervals use the finite draws of a quantity and say how many they dropped (a
+    :class:`~flopcast.errors.NonFiniteWarning` naming the quantity and its share); with no finite draw at all they
+    refuse (see :meth:`finite`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from flopcast.stats import NonFinite
+    >>> bad = NonFinite.of(np.array([1.0, np.nan, np.inf, 2.0]))
+    >>> bad.nan, bad.infinite, bad.count, bad.share
+    (1, 1, 2, 0.5)
+    """
+
+    total: int
+    nan: int = 0
+    infinite: int = 0
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> NonFinite:
+        """Count the non-finite values of ``x``."""
+        x = np.asarray(x, dtype=np.float64)
+        ok = np.isfinite(x)
+        if ok.all():
+            return cls(int(x.size))
+        nan = int(np.count_nonzero(np.isnan(x)))
+        return cls(int(x.size), nan, int(x.size - np.count_nonzero(ok)) - nan)
+
+    def merge(self, other: NonFinite) -> NonFinite:
+        """The counts of the union of two disjoint sets of draws."""
+        return NonFinite(self.total + other.total, self.nan + other.nan, self.infinite + other.infinite)
+
+    @property
+    def count(self) -> int:
+        """NaN and infinite draws together."""
+        return self.nan + self.infinite
+
+    @property
+    def finite(self) -> int:
+        """The number of finite draws."""
+        return self.total - self.count
+
+    @property
+    def share(self) -> float:
+        """The share of draws that are not finite."""
+        return self.count / self.total if self.total else 0.0
+
+    def check(self, name: str, what: str = "the estimate", stacklevel: int = 3) -> None:
+        """Warn that ``what`` of quantity ``name`` uses its finite draws only; refuse if none is finite."""
+        if not self.count:
+            return
+        detail = f"{self.nan:,} NaN, {self.infinite:,} infinite"
+        if not self.finite:
+            raise FlopcastValueError(
+                f"{name!r}: all {self.total:,} draws are NaN or infinite ({detail}), so {what} is undefined; "
+                "check its formula and the ranges of its inputs"
+            )
+        warnings.warn(
+            f"{name!r}: {self.count:,} of {self.total:,} draws ({100 * self.share:.3g}%) are not finite ({detail}); "
+            f"{what} uses the {self.finite:,} finite draws",
+            NonFiniteWarning,
+            stacklevel=stacklevel,
+        )
 
 
 def quantiles(x: np.ndarray, q: Sequence[float] | np.ndarray) -> np.ndarray:

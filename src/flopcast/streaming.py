@@ -112,18 +112,25 @@ class Brackets:
 
 @dataclass
 class ChunkStats:
-    """What a chunk sends back for one quantity: its moments, counts below each bracket, values inside."""
+    """What a chunk sends back for one quantity: its moments, counts below each bracket, values inside.
+
+    All of them are of the chunk's finite draws; ``nonfinite`` counts the others (left out, as kept results do).
+    """
 
     moments: Moments
     below: np.ndarray
     inside: list[np.ndarray] = field(default_factory=list)
+    nonfinite: stats.NonFinite = field(default_factory=lambda: stats.NonFinite(0))
 
     @classmethod
     def of(cls, x: np.ndarray, brackets: Brackets) -> ChunkStats:
         """Reduce one chunk of draws of a quantity."""
+        nonfinite = stats.NonFinite.of(x)
+        if nonfinite.count:
+            x = x[np.isfinite(x)]
         below = np.array([np.count_nonzero(x < lo) for lo in brackets.lower], dtype=np.int64)
         inside = [x[(x >= lo) & (x <= hi)] for lo, hi in zip(brackets.lower, brackets.upper, strict=True)]
-        return cls(Moments.of(x), below, inside)
+        return cls(Moments.of(x), below, inside, nonfinite)
 
 
 def _ranks_needed(n: int, levels: np.ndarray) -> np.ndarray:
@@ -220,13 +227,22 @@ def exact_hdi(order: OrderStatistics, n: int, window: tuple[int, int, int]) -> t
 
 @dataclass(frozen=True)
 class StreamSummary:
-    """The streamed summary of one quantity: exact moments and exact order statistics at the wanted ranks."""
+    """The streamed summary of one quantity: exact moments and exact order statistics at the wanted ranks.
+
+    ``n`` counts the finite draws, which every statistic is of; ``nonfinite`` the others.
+    """
 
     n: int
     moments: Moments
     order_stats: dict[int, float]
     hdi: tuple[float, float]
     hdi_levels: tuple[float, float]
+    nonfinite: stats.NonFinite = field(default_factory=lambda: stats.NonFinite(0))
+
+    @classmethod
+    def undefined(cls, nonfinite: stats.NonFinite) -> StreamSummary:
+        """The summary of a quantity with no finite draw: every statistic refuses (see NonFinite.check)."""
+        return cls(0, Moments(), {}, (np.nan, np.nan), (np.nan, np.nan), nonfinite)
 
     def quantiles(self, levels: np.ndarray) -> np.ndarray:
         """Quantiles by numpy's linear interpolation, from the exact order statistics."""
@@ -249,9 +265,18 @@ class StreamSummary:
 
 
 def summarize(
-    n: int, moments: Moments, order: OrderStatistics, levels: np.ndarray, prob: float, window: tuple[int, int, int]
+    n: int,
+    moments: Moments,
+    order: OrderStatistics,
+    levels: np.ndarray,
+    prob: float,
+    window: tuple[int, int, int],
+    nonfinite: stats.NonFinite | None = None,
 ) -> StreamSummary | None:
-    """The summary of one quantity from its exactly known order statistics; None if any bracket missed."""
+    """The summary of one quantity from its exactly known order statistics; None if any bracket missed.
+
+    ``n`` is the number of finite draws (of which ``order`` holds the order statistics).
+    """
     hdi = exact_hdi(order, n, window)
     if hdi is None:
         return None
@@ -263,4 +288,4 @@ def summarize(
         if value is None:
             return None
         values[int(rank)] = value
-    return StreamSummary(n, moments, values, (low, high), hdi_levels)
+    return StreamSummary(n, moments, values, (low, high), hdi_levels, nonfinite or stats.NonFinite(n))

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flopcast import stats
 from flopcast.engine.progress import Progress
 from flopcast.engine.tasks import stream_task
+from flopcast.errors import FlopcastValueError
 from flopcast.streaming import (
     PILOT_SIZE,
+    Brackets,
     ChunkStats,
     StreamSummary,
     brackets_from_pilot,
@@ -47,6 +50,7 @@ class _InOrder:
 
     def __init__(self, first: dict[str, ChunkStats], start: int, bar: Progress) -> None:
         self.moments = {name: part.moments for name, part in first.items()}
+        self.nonfinite = {name: part.nonfinite for name, part in first.items()}
         self.below = {name: part.below.copy() for name, part in first.items()}
         self.inside = {name: [[v] for v in part.inside] for name, part in first.items()}
         self.next = start
@@ -59,6 +63,7 @@ class _InOrder:
             stop, ready = self.waiting.pop(self.next)
             for name, part in ready.items():
                 self.moments[name] = self.moments[name].merge(part.moments)
+                self.nonfinite[name] = self.nonfinite[name].merge(part.nonfinite)
                 self.below[name] += part.below
                 for kept, values in zip(self.inside[name], part.inside, strict=True):
                     if values.size:
@@ -68,7 +73,8 @@ class _InOrder:
 
     def total(self, name: str) -> ChunkStats:
         """All the chunks of ``name`` merged as one reduction."""
-        return ChunkStats(self.moments[name], self.below[name], [np.concatenate(v) for v in self.inside[name]])
+        inside = [np.concatenate(v) for v in self.inside[name]]
+        return ChunkStats(self.moments[name], self.below[name], inside, self.nonfinite[name])
 
 
 def run_streamed(
@@ -88,15 +94,23 @@ def run_streamed(
         wanted = _levels(prob, levels)
         summaries: dict[str, StreamSummary] = {}
         rest = ChunkBounds(n, chunk, first=m)  # lazy: any n, without a list of its chunks
+        # NaN and infinite draws are left out (and counted): the order statistics are those of the finite draws,
+        # whose number the pilot estimates (exactly when it is the whole run) and the first pass then counts.
+        finite = {name: stats.finite(pilot[name]) for name in names}
+        n_finite = {name: round(n * finite[name].size / m) for name in names}
         todo = list(names)
         widen = 1.0
         for _attempt in range(_MAX_RETRIES):
-            windows = {name: hdi_window(np.asarray(pilot[name]), n, prob, widen) for name in todo}
+            windows = {
+                name: hdi_window(finite[name], n_finite[name], prob, widen) if finite[name].size else (0, 0, 0)
+                for name in todo
+            }
             brackets = {
                 name: brackets_from_pilot(
-                    np.asarray(pilot[name]), n, wanted, widen,
-                    windows=(_levels_of(windows[name], n, 0), _levels_of(windows[name], n, windows[name][2])),
-                )
+                    finite[name], n_finite[name], wanted, widen,
+                    windows=(_levels_of(windows[name], n_finite[name], 0),
+                             _levels_of(windows[name], n_finite[name], windows[name][2])),
+                ) if finite[name].size else Brackets(np.empty(0), np.empty(0))  # only counted: nothing to locate
                 for name in todo
             }  # fmt: skip
             merged = _InOrder({name: ChunkStats.of(np.asarray(pilot[name]), brackets[name]) for name in todo}, m, bar)
@@ -105,7 +119,19 @@ def run_streamed(
             missed = []
             for name in todo:
                 whole = merged.total(name)
-                summary = summarize(n, whole.moments, finish([whole], brackets[name]), wanted, prob, windows[name])
+                k = whole.nonfinite.finite
+                if not k:
+                    summaries[name] = StreamSummary.undefined(whole.nonfinite)
+                    continue
+                if not finite[name].size:
+                    raise FlopcastValueError(
+                        f"streamed summary of {name!r}: none of its first {m:,} draws is finite, so its quantiles "
+                        "cannot be located; keep its draws instead (keep=[...])"
+                    )
+                window = hdi_window(finite[name], k, prob, widen) if k != n_finite[name] else windows[name]
+                n_finite[name] = k  # exact from now on
+                order = finish([whole], brackets[name])
+                summary = summarize(k, whole.moments, order, wanted, prob, window, whole.nonfinite)
                 if summary is None:
                     missed.append(name)
                 else:

@@ -182,7 +182,7 @@ def forest_plot(
     handles: dict[str, Any] = {}
     rows = []
     for name in names:
-        x = np.asarray(result[name], dtype=float)
+        x = stats.finite(result[name])  # NaN and inf draws are left out, as in the summary
         refs = _reference_values(reference, name)
         qs = [q for p in levels for q in ((1 - p) / 2, (1 + p) / 2)] + [0.5]
         values = stats.quantiles(x, qs)
@@ -290,7 +290,7 @@ def distribution_plot(
     for ax in grid.flat[len(names) :]:
         fig.delaxes(ax)
     for ax, name in zip(grid.flat, names, strict=False):
-        x = np.sort(np.asarray(result[name], dtype=float))
+        x = np.sort(stats.finite(result[name]))  # NaN and inf draws are left out, as in the summary
         refs = _reference_values(reference, name)
         use_log = _use_log(x, refs, log)
         lo, med, hi = stats.quantiles(x, [(1 - prob) / 2, 0.5, (1 + prob) / 2])
