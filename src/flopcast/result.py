@@ -335,10 +335,14 @@ def readable(table: pd.DataFrame, full: bool, keep_constants: bool) -> pd.DataFr
     if full:
         return table
     rows = table if keep_constants else table[~(table["sd"] == 0)]
-    columns = [*READABLE_COLUMNS, *(["nonfinite"] if (rows["nonfinite"] > 0).any() else [])]
-    out = rows.loc[:, columns].copy()
+    out = rows.loc[:, readable_columns(rows)].copy()
     out.attrs.update(table.attrs)
     return out
+
+
+def readable_columns(table: pd.DataFrame) -> list[str]:
+    """:data:`READABLE_COLUMNS`, and ``nonfinite`` when some row of ``table`` left NaN or infinite draws out."""
+    return [*READABLE_COLUMNS, *(["nonfinite"] if (table["nonfinite"] > 0).any() else [])]
 
 
 def summary_frame(names: Iterable[str], rows: list[tuple[Any, ...]], prob: float) -> pd.DataFrame:
@@ -536,7 +540,7 @@ class Comparison:
         if not full:
             varies = table["sd"].groupby(level="quantity", sort=False).max() > 0
             keep = names if quantities is not None else [n for n in varies.index if varies[n]]
-            table = table.loc[keep, list(READABLE_COLUMNS)]
+            table = table.loc[keep, readable_columns(table)]
         paired = self.paired(prob, list(dict.fromkeys(table.index.get_level_values(0))))
         table = table.join(paired)
         table.attrs["prob"] = prob
