@@ -237,6 +237,10 @@ def _elementwise(name: str, value: Any, args: list[Any], n: int) -> Any:
     if np.ndim(value) == 0 and not any(np.ndim(a) for a in args):
         return float(value)
     if np.shape(value) == (n,):
+        if np.iscomplexobj(value):
+            from flopcast.model.checks import check_real_result
+
+            check_real_result(name, value, f"on a chunk of {n} draws")
         return np.asarray(value, dtype=float)
     raise FlopcastValueError(
         f"derived {name!r}: returned shape {np.shape(value)} for a chunk of {n} draws; "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import keyword
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,12 @@ def _check_name(name: object, what: str) -> str:
         raise FlopcastValueError(
             f"{what} name {name!r} is not a valid Python identifier; use letters, digits and underscores "
             "(for example 'param_scale'), since derived functions name their inputs by parameter name"
+        )
+    normalized = unicodedata.normalize("NFKC", name)
+    if normalized != name:  # Python reads identifiers in NFKC: def g(ﬁ) has a parameter named 'fi'
+        raise FlopcastValueError(
+            f"{what} name {name!r} is not in Unicode normal form NFKC, which Python applies to the parameter names "
+            f"of derived functions (they would read it as {normalized!r}); use {normalized!r}"
         )
     if name in _RESERVED:
         raise FlopcastValueError(
