@@ -95,6 +95,8 @@ BAD: dict[str, Callable[..., Any]] = {
     "nan": lambda a, b: a * math.nan,
     "dict": lambda a, b: {"a": a},
 }
+
+
 def _formula(function: Callable[..., Any]) -> Callable[..., Any]:
     """A derived function of the inputs a and b (its parameter names are its inputs)."""
 
