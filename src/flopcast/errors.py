@@ -19,6 +19,7 @@ __all__ = [
     "FlopcastTypeError",
     "FlopcastValueError",
     "FlopcastWarning",
+    "ModelWarning",
     "NonFiniteWarning",
     "SmallSampleWarning",
 ]
@@ -46,6 +47,10 @@ class FlopcastKeyError(FlopcastError, KeyError):
 
 class FlopcastWarning(UserWarning):
     """Base class of flopcast's warnings: a result was computed, but read it with the caveat the message gives."""
+
+
+class ModelWarning(FlopcastWarning):
+    """A model's build noticed something that is not an error: a quantity NaN or infinite on part of its support."""
 
 
 class NonFiniteWarning(FlopcastWarning):

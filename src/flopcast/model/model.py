@@ -60,6 +60,7 @@ class Model:
         self.description = _check_text(description, "model description")
         self._graph = Graph(owner=f"model {self.name!r}")
         self._point: dict[str, float] = {}
+        self._trial: dict[str, Any] = {}  # values on the build-time trial draws (model/checks.py)
         self._correlations: tuple[Correlation, ...] = ()
         self._joint: tuple[JointDraws, ...] = ()
         self._presentation = Presentation()
@@ -76,7 +77,7 @@ class Model:
             given[node.name] = node
         graph = Graph(given.values(), owner=self._graph.owner)
         for node_name in graph.order:
-            self._point[node_name] = checks.check_node(graph, graph.nodes[node_name], self._point)
+            self._point[node_name] = checks.check_node(graph, graph.nodes[node_name], self._point, self._trial)
         self._graph = graph
 
     # ------------------------------------------------------------------ building
@@ -245,7 +246,7 @@ class Model:
                 "use model.replace() for a what-if, or choose another name"
             )
         graph = self._graph.with_node(node)
-        self._point[node.name] = checks.check_node(graph, node, self._point)
+        self._point[node.name] = checks.check_node(graph, node, self._point, self._trial)
         self._graph = graph
 
     # ------------------------------------------------------------------ presentation

@@ -1,0 +1,109 @@
+"""Build-time trials on arrays: a function that is not vectorized is refused when added, NaN on part of the
+support warns, naming the quantity and the inputs."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import flopcast as fc
+from flopcast.errors import FlopcastTypeError, FlopcastValueError, ModelWarning
+from flopcast.model.checks import TRIAL_DRAWS
+
+
+@pytest.fixture
+def m() -> fc.Model:
+    model = fc.Model("m")
+    model.assume("a", fc.Normal(1.0, 1.0), unit="1")  # 16% of the support below zero
+    model.assume("b", fc.uniform(2, 3))
+    return model
+
+
+def test_math_log_is_refused_when_added_with_the_fix(m: fc.Model):
+    with pytest.raises(FlopcastTypeError, match=r"derived 'log_b': its function fails on an array of 64 draws") as e:
+
+        @m.derive
+        def log_b(b):
+            return math.log(b)  # works on the point value, not on draws
+
+    assert "use fc.log / np.log (not math.log)" in str(e.value)
+    assert "log_b" not in m
+
+
+def test_python_if_on_an_input_is_refused_with_fc_where(m: fc.Model):
+    with pytest.raises(FlopcastTypeError, match=r"derived 'clipped'.*truth value.*fc\.where\(condition, a, b\)"):
+
+        @m.derive
+        def clipped(a):
+            if a > 0:
+                return a
+            return 0.0 * a
+
+    @m.derive
+    def clipped_ok(a):
+        return fc.where(a > 0, a, 0.0 * a)
+
+    assert m.evaluate({"a": np.array([-1.0, 2.0])})["clipped_ok"].tolist() == [0.0, 2.0]
+
+
+def test_wrong_shape_is_refused(m: fc.Model):
+    with pytest.raises(FlopcastValueError, match=rf"derived 'total': returned shape \(\) for a chunk of {TRIAL_DRAWS}"):
+
+        @m.derive
+        def total(b):
+            return np.sum(b)  # the sum of the draws, not one value per draw
+
+
+def test_non_number_is_refused(m: fc.Model):
+    with pytest.raises(FlopcastTypeError, match=r"derived 'label_of_b'.*could not convert string to float"):
+
+        @m.derive
+        def label_of_b(b):
+            return np.where(np.asarray(b) > 2.5, "high", "low") if np.ndim(b) else b
+
+
+def test_nan_on_part_of_the_support_warns_naming_quantity_and_inputs(m: fc.Model):
+    with pytest.warns(ModelWarning, match=r"derived 'log_a' gives nan on (\d+) of 64 trial draws of its inputs") as w:
+
+        @m.derive
+        def log_a(a):
+            return fc.log(a)
+
+    message = str(w[0].message)
+    assert w[0].filename == __file__  # points at the line that added the quantity
+    value = float(message.split("for example a=")[1].split(")")[0])
+    assert value < 0  # the input that produced it
+    count = int(message.split(" of 64")[0].rsplit(" ", 1)[1])
+    # P(a < 0) = Phi(-1) = 0.159: 64 draws give ~10 (binomial sd 2.9); seeded, so exactly reproducible.
+    assert 2 <= count <= 20
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a quantity fed by a NaN does not warn again
+
+        @m.derive
+        def twice(log_a):
+            return 2 * log_a
+
+    assert m.point()["log_a"] == 0.0  # the point value itself is fine
+
+
+def test_division_by_zero_inf_warns():
+    m = fc.Model("m")
+    m.assume("k", fc.Choice((0.0, 1.0), (0.3, 0.7)))  # point value (median) 1, a third of draws 0
+    m.assume("x", 1.0)
+    with pytest.warns(ModelWarning, match=r"derived 'ratio' gives inf on \d+ of 64.*k=0"):
+
+        @m.derive
+        def ratio(x, k):
+            return x / k
+
+
+def test_every_catalog_model_builds_without_a_warning():
+    from flopcast.catalog import benchmark, sora, video_latency
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for build in (sora.uncertain, sora.refined, video_latency.video_latency, benchmark.benchmark_model):
+            build()
+        sora.article("low")
+        sora.article("high")
