@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 
-from flopcast.analysis.audit import audit
+from flopcast.catalog.sora import audit
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -89,7 +89,9 @@ def test_model_distribution_comparison_calibration_and_audit_show_tables(model):
     parse(cal_html)
     assert eng(cal.summary().loc["gpu_days", "posterior_median"]) in cal_html
 
-    audit = fc.audit()
+    from flopcast.catalog.sora import audit as sora_audit
+
+    audit = sora_audit()
     a_html = audit._repr_html_()
     parse(a_html)
     assert len(parse(a_html).findall(".//tbody/tr")) == len(audit)

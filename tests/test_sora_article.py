@@ -4,7 +4,7 @@ rounding.
 
 import pytest
 
-from flopcast.analysis.audit import matches_rounding
+from flopcast.catalog.sora_audit import matches_rounding
 from flopcast.catalog.sora import ARTICLE_VALUES, OUTPUTS, article, article_value
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from flopcast.analysis.audit import Audit, Finding, audit, audit_article, matches_rounding
+from flopcast.catalog.sora_audit import Audit, Finding, audit, audit_article, matches_rounding
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,7 @@ Examples
 True
 """
 
-from flopcast import catalog, html, plots
-from flopcast.analysis.audit import Audit, audit
+from flopcast import html, plots
 from flopcast.analysis.calibration import Calibration, CalibrationWarning, calibrate, leave_one_out
 from flopcast.analysis.calibration.hierarchical import HierarchicalCalibration, varies
 from flopcast.analysis.observations import Observation, observe
@@ -128,9 +127,6 @@ __all__ = [
     "compare",
     "sweep",
     "sweep_effects",
-    # the article's audit
-    "Audit",
-    "audit",
     # calibration: update the assumptions with what has been observed
     "Calibration",
     "CalibrationWarning",
@@ -140,8 +136,8 @@ __all__ = [
     "leave_one_out",
     "observe",
     "varies",
-    # domain knowledge and figures (matplotlib is imported only when a plot is drawn)
-    "catalog",
+    # notebooks and figures (matplotlib is imported only when a plot is drawn); domain knowledge is in
+    # flopcast.catalog
     "html",
     "plots",
     # sensitivity: which assumptions drive each interval

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Block", "Figure", "Heading", "Paragraph", "Preformatted", "Table", "to_html", "to_markdown"]
+__all__ = ["Block", "Figure", "Heading", "Paragraph", "Preformatted", "Table", "from_markdown", "to_html", "to_markdown"]
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,76 @@ def to_markdown(blocks: Sequence[Block]) -> str:
         else:
             out.append("```text\n" + block.text.rstrip("\n") + "\n```")
     return "\n\n".join(out) + "\n"
+
+
+_HEADING = re.compile(r"(#{1,4}) +(.+)")
+_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    text = line.strip()
+    text = text.removeprefix("|")
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", text)]
+
+
+def _is_table_row(line: str) -> bool:
+    return line.lstrip().startswith("|")
+
+
+def from_markdown(text: str) -> list[Block]:
+    """Parse Markdown into blocks: headings, pipe tables, fenced code and paragraphs (what sections write).
+
+    This is how a model's own report sections (Markdown strings) enter the HTML page as well as ``report.md``.
+
+    Examples
+    --------
+    >>> blocks = from_markdown("Some **text**\\non two lines.\\n\\n| a | b |\\n| :-- | --: |\\n| x\\\\|y | 1 |\\n")
+    >>> blocks[0]
+    Paragraph(text='Some **text** on two lines.')
+    >>> blocks[1].headers, blocks[1].rows, blocks[1].align
+    (['a', 'b'], [['x|y', '1']], 'lr')
+    """
+    lines = text.splitlines()
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+        elif line.startswith("```"):
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith("```"):
+                j += 1
+            blocks.append(Preformatted("\n".join(lines[i + 1 : j])))
+            i = j + 1
+        elif (heading := _HEADING.fullmatch(line.strip())) is not None:
+            blocks.append(Heading(heading.group(2).strip(), len(heading.group(1))))
+            i += 1
+        elif _is_table_row(line) and i + 1 < len(lines) and _RULE.match(lines[i + 1]):
+            headers = _cells(line)
+            rule = _cells(lines[i + 1])
+            align = "".join("r" if c.endswith(":") and not c.startswith(":") else "l" for c in rule)
+            j, rows = i + 2, []
+            while j < len(lines) and _is_table_row(lines[j]):
+                cells = _cells(lines[j])
+                rows.append((cells + [""] * len(headers))[: len(headers)])
+                j += 1
+            blocks.append(Table(headers, rows, align.ljust(len(headers), "l")[: len(headers)]))
+            i = j
+        else:
+            # A paragraph runs to a blank line, a fence, a table or a heading; its first line is always taken
+            # (a lone "| a |" line without a rule is text).
+            j, words = i + 1, [line.strip()]
+            while j < len(lines) and lines[j].strip() and not lines[j].startswith("```") and not _is_table_row(lines[j]):
+                if _HEADING.fullmatch(lines[j].strip()):
+                    break
+                words.append(lines[j].strip())
+                j += 1
+            blocks.append(Paragraph(" ".join(words)))
+            i = j
+    return blocks
 
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")

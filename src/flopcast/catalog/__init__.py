@@ -2,8 +2,8 @@
 
 Examples
 --------
->>> import flopcast as fc
->>> fc.catalog.sora.article("low").point()["train_gpu_months"] > 4000
+>>> from flopcast.catalog import sora
+>>> sora.article("low").point()["train_gpu_months"] > 4000
 True
 """
 

@@ -6,8 +6,8 @@ by side:
 ``article(case)``
     The Factorial Funds article's point values and formulas (:mod:`.sora_article`); reproduces every
     number
-    it states (:data:`ARTICLE_VALUES`), including its arithmetic slips (audited in
-    :mod:`flopcast.analysis.audit`).
+    it states (:data:`ARTICLE_VALUES`), including its arithmetic slips (audited by :func:`audit`,
+    :mod:`flopcast.catalog.sora_audit`).
 ``uncertain()``
     The article's formulas with every assumption a distribution from published facts, and DiT's MACs
     counted as 2 FLOP (:mod:`.sora_uncertain`).
@@ -24,31 +24,34 @@ Examples
 'sora-article-low'
 >>> ARTICLE_VALUES["train_gpu_months"]
 (4211.0, 10528.0)
+>>> audit().get("R", "train_gpu_months (low)").matches
+True
+
+Every model built here declares its presentation with :func:`present` (the public ``Model.present``): the
+outputs above as its headline, the article's values as references and the audit as a report section.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from types import MappingProxyType
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from flopcast.catalog.sora_article import article
-from flopcast.catalog.sora_refined import refined
-from flopcast.catalog.sora_uncertain import uncertain
+from flopcast.catalog import sora_article, sora_refined, sora_uncertain
+from flopcast.catalog.sora_article import ARTICLE_VALUES
+from flopcast.catalog.sora_audit import AUDIT_SECTION, Audit, Finding, audit
 from flopcast.errors import FlopcastValueError
 from flopcast.model import Model
-
-if TYPE_CHECKING:
-    from flopcast.analysis.audit import Audit
 
 __all__ = [
     "ARTICLE_VALUES",
     "OUTPUTS",
+    "Audit",
+    "Finding",
     "article",
     "article_value",
     "audit",
     "get_model",
     "models",
+    "present",
     "refined",
     "uncertain",
 ]
@@ -65,37 +68,63 @@ OUTPUTS: tuple[str, ...] = (
 )
 """Outputs every mode has, with the same names and units."""
 
-ARTICLE_VALUES: Mapping[str, tuple[float, float]] = MappingProxyType(
-    {
-        # name: (low case, high case), as the article states them (its rounding)
-        "dit_train_flop": (1e21, 1e21),
-        "dit_train_gpu_months": (0.4, 0.4),
-        "dit_train_gpu_days": (12.0, 12.0),
-        "sora_params": (20e9, 20e9),
-        "video_frames": (1440.0, 1440.0),
-        "latent_frames": (180.0, 180.0),
-        "sora_train_flop": (1.1e25, 2.7e25),
-        "train_gpu_months": (4211.0, 10528.0),
-        "dit_step_flop": (524e9, 524e9),
-        "dit_image_flop": (131e12, 131e12),
-        "breakeven_images": (7.6e6, 7.6e6),
-        "sora_step_flop": (2.8e15, 2.8e15),
-        "sora_video_flop": (708e15, 708e15),
-        "breakeven_minutes": (15.3e6, 38.1e6),
-        "video_minutes_per_gpu_hour": (5.0, 5.0),
-        "video_minutes_per_gpu_day": (120.0, 120.0),
-        "tiktok_ai_minutes_per_day": (8.5e6, 8.5e6),
-        "youtube_ai_minutes_per_day": (6.5e6, 6.5e6),
-        "ai_minutes_per_day": (10.7e6, 10.7e6),
-        "steady_fleet_gpus": (89_000.0, 89_000.0),
-        "peak_fleet_gpus": (720_000.0, 720_000.0),
-        "llama2_document_flop": (1.4e14, 1.4e14),
-        "gpt4_document_flop": (8.8e14, 8.8e14),
-    }
-)
-"""What the article states for each quantity, ``(low case, high case)``; equal where the case does
-not matter.
-"""
+
+def present(model: Model) -> Model:
+    """Declare a Sora model's presentation, through the same public call a user has (``Model.present``).
+
+    The headline is :data:`OUTPUTS`; each output's references are the article's stated values (its low and
+    high cases, or one value where the case does not matter); the report gains the audit of the article.
+
+    Examples
+    --------
+    >>> m = present(sora_article.article("low"))
+    >>> m.headline == OUTPUTS, dict(m.presentation.references["train_gpu_months"])
+    (True, {'the article (low case)': 4211.0, 'the article (high case)': 10528.0})
+    >>> [s.title for s in m.presentation.sections]
+    ['Audit of the article']
+    """
+    references = {}
+    for name in OUTPUTS:
+        low, high = ARTICLE_VALUES[name]
+        references[name] = (
+            {"the article": low} if low == high else {"the article (low case)": low, "the article (high case)": high}
+        )
+    model.present(headline=OUTPUTS, references=references, sections=[AUDIT_SECTION])
+    return model
+
+
+def article(case: str = "low") -> Model:
+    """The article's model as written (see :func:`flopcast.catalog.sora_article.article`), presented.
+
+    Examples
+    --------
+    >>> round(article("high").point()["train_gpu_months"])
+    10528
+    """
+    return present(sora_article.article(case))
+
+
+def uncertain() -> Model:
+    """The article's formulas with sourced distributions (:func:`flopcast.catalog.sora_uncertain.uncertain`).
+
+    Examples
+    --------
+    >>> uncertain().headline[0]
+    'sora_train_flop'
+    """
+    return present(sora_uncertain.uncertain())
+
+
+def refined() -> Model:
+    """Token counts, attention, CFG and an image/video mix (:func:`flopcast.catalog.sora_refined.refined`).
+
+    Examples
+    --------
+    >>> refined().name
+    'sora-refined'
+    """
+    return present(sora_refined.refined())
+
 
 _MODELS: dict[str, tuple[Callable[[], Model], str]] = {
     "article-low": (
@@ -158,20 +187,3 @@ def article_value(name: str, case: str = "low") -> float:
     except KeyError:
         raise FlopcastValueError(f"the article states no value for {name!r}") from None
     return low if case == "low" else high
-
-
-def audit() -> Audit:
-    """Recompute every number the article states from its own inputs and list each difference.
-
-    The same as :func:`flopcast.analysis.audit.audit`, next to the models it audits.
-
-    Examples
-    --------
-    >>> from flopcast.catalog import sora
-    >>> findings = sora.audit()
-    >>> len(findings.to_rows()) > 20
-    True
-    """
-    from flopcast.analysis.audit import audit as audit_article
-
-    return audit_article()

@@ -5,7 +5,7 @@ paper
 (Peebles & Xie, arXiv 2212.09748) to a one-minute video model. :func:`article` rebuilds its
 arithmetic node by
 node with its point values, so every number it states can be recomputed and audited
-(:mod:`flopcast.analysis.audit`). The same graph, with distributions instead of point values, is
+(:mod:`flopcast.catalog.sora_audit`). The same graph, with distributions instead of point values, is
 :func:`flopcast.catalog.sora_uncertain.uncertain`.
 
 Units (checked with pint when a node is added)
@@ -43,8 +43,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from flopcast.catalog.flops import llm_document_flop
@@ -55,13 +56,16 @@ from flopcast.model import Model
 
 __all__ = [
     "ARTICLE",
+    "ARTICLE_VALUES",
     "DIT",
+    "LABELS",
     "Spec",
     "add_outputs",
     "article",
     "article_specs",
     "build_scaled",
     "constant_specs",
+    "labelled",
 ]
 
 ARTICLE = "Factorial Funds (2024), 'Under the hood: how OpenAI's Sora model works'"
@@ -74,6 +78,76 @@ DEFINITION = "definition (unit conversion)"
 
 Q = Any
 """A value of a derived function: float, numpy array, pint quantity or PyTensor variable."""
+
+ARTICLE_VALUES: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        # name: (low case, high case), as the article states them (its rounding)
+        "dit_train_flop": (1e21, 1e21),
+        "dit_train_gpu_months": (0.4, 0.4),
+        "dit_train_gpu_days": (12.0, 12.0),
+        "sora_params": (20e9, 20e9),
+        "video_frames": (1440.0, 1440.0),
+        "latent_frames": (180.0, 180.0),
+        "sora_train_flop": (1.1e25, 2.7e25),
+        "train_gpu_months": (4211.0, 10528.0),
+        "dit_step_flop": (524e9, 524e9),
+        "dit_image_flop": (131e12, 131e12),
+        "breakeven_images": (7.6e6, 7.6e6),
+        "sora_step_flop": (2.8e15, 2.8e15),
+        "sora_video_flop": (708e15, 708e15),
+        "breakeven_minutes": (15.3e6, 38.1e6),
+        "video_minutes_per_gpu_hour": (5.0, 5.0),
+        "video_minutes_per_gpu_day": (120.0, 120.0),
+        "tiktok_ai_minutes_per_day": (8.5e6, 8.5e6),
+        "youtube_ai_minutes_per_day": (6.5e6, 6.5e6),
+        "ai_minutes_per_day": (10.7e6, 10.7e6),
+        "steady_fleet_gpus": (89_000.0, 89_000.0),
+        "peak_fleet_gpus": (720_000.0, 720_000.0),
+        "llama2_document_flop": (1.4e14, 1.4e14),
+        "gpt4_document_flop": (8.8e14, 8.8e14),
+    }
+)
+"""What the article states for each quantity, ``(low case, high case)``; equal where the case does
+not matter.
+"""
+
+LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        # the outputs every mode shares
+        "sora_train_flop": "training compute",
+        "train_gpu_months": "training H100-months",
+        "sora_video_flop": "FLOP per minute of video",
+        "video_minutes_per_gpu_hour": "minutes of video per H100-hour",
+        "breakeven_minutes": "breakeven (minutes of video)",
+        "ai_minutes_per_day": "AI video minutes per day",
+        "steady_fleet_gpus": "steady inference fleet (H100)",
+        "peak_fleet_gpus": "peak inference fleet (H100)",
+        # the assumptions that drive them most
+        "param_scale": "Sora's size / DiT-XL/2's",
+        "dataset_multiplier": "training data multiplier",
+        "diffusion_steps": "diffusion steps",
+        "cfg_passes": "passes per step (CFG)",
+        "train_utilization": "training utilization",
+        "inference_utilization": "inference utilization",
+        "fleet_utilization": "fleet utilization",
+        "peak_to_average": "peak-to-average demand",
+        "candidates_per_upload": "candidates generated per upload",
+        "tiktok_ai_share": "TikTok AI share",
+        "youtube_ai_share": "YouTube AI share",
+        "train_clip_fraction": "training clip length / 1 minute",
+    }
+)
+"""Readable names (``label=``) of the Sora quantities, for tables, figures and the command."""
+
+
+def labelled(m: Model, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``m.derive(**kwargs)`` with the quantity's label from :data:`LABELS`."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        name = kwargs.get("name") or fn.__name__
+        return m.derive(label=LABELS.get(name, ""), **kwargs)(fn)
+
+    return register
 
 
 @dataclass(frozen=True)
@@ -230,33 +304,33 @@ def build_scaled(name: str, description: str, specs: Mapping[str, Spec], *, ai_m
     if ai_minutes_from_shares:
         specs.pop("ai_minutes_per_day", None)
     for key, spec in {**constant_specs(), **specs}.items():
-        m.assume(key, spec.value, unit=spec.unit, source=spec.source, note=spec.note)
+        m.assume(key, spec.value, unit=spec.unit, source=spec.source, note=spec.note, label=LABELS.get(key, ""))
 
-    @m.derive(unit="FLOP", note="DiT-XL/2 training compute in FLOP")
+    @labelled(m, unit="FLOP", note="DiT-XL/2 training compute in FLOP")
     def dit_train_flop(dit_train_compute: Q, flop_per_mac: Q) -> Q:
         return dit_train_compute * flop_per_mac
 
-    @m.derive(unit="FLOP/step/frame", note="one forward pass over one 512x512 latent frame")
+    @labelled(m, unit="FLOP/step/frame", note="one forward pass over one 512x512 latent frame")
     def dit_step_flop(dit_step_compute: Q, flop_per_mac: Q) -> Q:
         return dit_step_compute * flop_per_mac
 
-    @m.derive(unit="parameter")
+    @labelled(m, unit="parameter")
     def sora_params(param_scale: Q, dit_params: Q) -> Q:
         return param_scale * dit_params
 
-    @m.derive(unit="frame")
+    @labelled(m, unit="frame")
     def video_frames(fps: Q, clip_seconds: Q) -> Q:
         return fps * clip_seconds
 
-    @m.derive(unit="frame", note="per clip; the article's 1,440 / 8 = 180")
+    @labelled(m, unit="frame", note="per clip; the article's 1,440 / 8 = 180")
     def latent_frames(video_frames: Q, temporal_compression: Q) -> Q:
         return video_frames / temporal_compression
 
-    @m.derive(unit="video_minute")
+    @labelled(m, unit="video_minute")
     def clip_minutes(clip_seconds: Q, video_seconds_per_minute: Q) -> Q:
         return clip_seconds / video_seconds_per_minute
 
-    @m.derive(
+    @labelled(m, 
         unit="FLOP",
         note="DiT x param_scale x dataset_multiplier x latent frames per clip (a DiT sample is "
         "one frame) x the clip fraction x the video share; the article's 1e21 x 30 x 4 x 90",
@@ -280,48 +354,48 @@ def build_scaled(name: str, description: str, specs: Mapping[str, Spec], *, ai_m
 
     _add_training_gpus(m)
 
-    @m.derive(unit="GPU*day", note="one H100 for ~12 days")
+    @labelled(m, unit="GPU*day", note="one H100 for ~12 days")
     def dit_train_gpu_days(dit_train_flop: Q, gpu_peak_flop_per_s: Q, train_utilization: Q, seconds_per_day: Q) -> Q:
         return dit_train_flop / (gpu_peak_flop_per_s * train_utilization * seconds_per_day)
 
-    @m.derive(unit="GPU*month", note="~0.4 H100-months")
+    @labelled(m, unit="GPU*month", note="~0.4 H100-months")
     def dit_train_gpu_months(dit_train_gpu_days: Q, days_per_month: Q) -> Q:
         return dit_train_gpu_days / days_per_month
 
-    @m.derive(unit="FLOP/image", note="a DiT image is one latent frame")
+    @labelled(m, unit="FLOP/image", note="a DiT image is one latent frame")
     def dit_image_flop(dit_step_flop: Q, diffusion_steps: Q, cfg_passes: Q) -> Q:
         return dit_step_flop * diffusion_steps * cfg_passes
 
-    @m.derive(unit="image", note="images after which DiT's inference compute equals its training compute")
+    @labelled(m, unit="image", note="images after which DiT's inference compute equals its training compute")
     def breakeven_images(dit_train_flop: Q, dit_image_flop: Q) -> Q:
         return dit_train_flop / dit_image_flop
 
-    @m.derive(unit="day")
+    @labelled(m, unit="day")
     def breakeven_days_of_instagram(breakeven_images: Q, instagram_images_per_day: Q) -> Q:
         return breakeven_images / instagram_images_per_day
 
-    @m.derive(
+    @labelled(m, 
         unit="FLOP/step",
         note="one denoising step of one clip: linear in latent frames, no attention",
     )
     def sora_step_flop(dit_step_flop: Q, param_scale: Q, latent_frames: Q) -> Q:
         return dit_step_flop * param_scale * latent_frames
 
-    @m.derive(unit="FLOP/video_minute")
+    @labelled(m, unit="FLOP/video_minute")
     def sora_video_flop(sora_step_flop: Q, diffusion_steps: Q, cfg_passes: Q, clip_minutes: Q) -> Q:
         return sora_step_flop * diffusion_steps * cfg_passes / clip_minutes
 
     add_outputs(m, ai_minutes_from_shares=ai_minutes_from_shares)
 
-    @m.derive(unit="day")
+    @labelled(m, unit="day")
     def breakeven_days_of_youtube(breakeven_minutes: Q, youtube_minutes_per_day: Q) -> Q:
         return breakeven_minutes / youtube_minutes_per_day
 
-    @m.derive(unit="FLOP/document", note="2 x params x tokens (catalog.flops.llm_document_flop)")
+    @labelled(m, unit="FLOP/document", note="2 x params x tokens (catalog.flops.llm_document_flop)")
     def llama2_document_flop(llama2_params: Q, tokens_per_document: Q, flop_unit: Q) -> Q:
         return llm_document_flop(llama2_params, tokens_per_document) * flop_unit
 
-    @m.derive(unit="FLOP/document", note="2 x active params x tokens")
+    @labelled(m, unit="FLOP/document", note="2 x active params x tokens")
     def gpt4_document_flop(gpt4_active_params: Q, tokens_per_document: Q, flop_unit: Q) -> Q:
         return llm_document_flop(gpt4_active_params, tokens_per_document) * flop_unit
 
@@ -329,7 +403,7 @@ def build_scaled(name: str, description: str, specs: Mapping[str, Spec], *, ai_m
 
 
 def _add_training_gpus(m: Model) -> None:
-    @m.derive(unit="GPU*month", note="GPUs needed for one 30-day month (H100-months)")
+    @labelled(m, unit="GPU*month", note="GPUs needed for one 30-day month (H100-months)")
     def train_gpu_months(
         sora_train_flop: Q,
         gpu_peak_flop_per_s: Q,
@@ -349,47 +423,48 @@ def add_outputs(m: Model, *, ai_minutes_from_shares: bool) -> None:
     beside the stated assumption), ``steady_fleet_gpus`` and ``peak_fleet_gpus``.
     """
 
-    @m.derive(
+    @labelled(m, 
         unit="video_minute",
         note="minutes of video whose inference compute equals the training compute",
     )
     def breakeven_minutes(sora_train_flop: Q, sora_video_flop: Q) -> Q:
         return sora_train_flop / sora_video_flop
 
-    @m.derive(unit="video_minute/GPU/hour")
+    @labelled(m, unit="video_minute/GPU/hour")
     def video_minutes_per_gpu_hour(
         gpu_peak_flop_per_s: Q, inference_utilization: Q, seconds_per_hour: Q, sora_video_flop: Q
     ) -> Q:
         return gpu_peak_flop_per_s * inference_utilization * seconds_per_hour / sora_video_flop
 
-    @m.derive(unit="video_minute/GPU/day")
+    @labelled(m, unit="video_minute/GPU/day")
     def video_minutes_per_gpu_day(
         gpu_peak_flop_per_s: Q, inference_utilization: Q, seconds_per_day: Q, sora_video_flop: Q
     ) -> Q:
         return gpu_peak_flop_per_s * inference_utilization * seconds_per_day / sora_video_flop
 
-    @m.derive(unit="video_minute/day")
+    @labelled(m, unit="video_minute/day")
     def tiktok_ai_minutes_per_day(tiktok_minutes_per_day: Q, tiktok_ai_share: Q) -> Q:
         return tiktok_minutes_per_day * tiktok_ai_share
 
-    @m.derive(unit="video_minute/day")
+    @labelled(m, unit="video_minute/day")
     def youtube_ai_minutes_per_day(youtube_minutes_per_day: Q, youtube_ai_share: Q) -> Q:
         return youtube_minutes_per_day * youtube_ai_share
 
     def from_shares(tiktok_ai_minutes_per_day: Q, youtube_ai_minutes_per_day: Q) -> Q:
         return tiktok_ai_minutes_per_day + youtube_ai_minutes_per_day
 
-    m.derive(
+    labelled(
+        m,
         name="ai_minutes_per_day" if ai_minutes_from_shares else "ai_minutes_per_day_from_shares",
         unit="video_minute/day",
         note="TikTok x its AI share + YouTube x its AI share",
     )(from_shares)
 
-    @m.derive(unit="GPU", note="GPUs generating the AI minutes around the clock")
+    @labelled(m, unit="GPU", note="GPUs generating the AI minutes around the clock")
     def steady_fleet_gpus(ai_minutes_per_day: Q, video_minutes_per_gpu_day: Q) -> Q:
         return ai_minutes_per_day / video_minutes_per_gpu_day
 
-    @m.derive(unit="GPU", note="steady / fleet utilization x peak-to-average x candidates per upload")
+    @labelled(m, unit="GPU", note="steady / fleet utilization x peak-to-average x candidates per upload")
     def peak_fleet_gpus(steady_fleet_gpus: Q, fleet_utilization: Q, peak_to_average: Q, candidates_per_upload: Q) -> Q:
         return steady_fleet_gpus / fleet_utilization * peak_to_average * candidates_per_upload
 

@@ -44,11 +44,13 @@ from flopcast.catalog.flops import video_tokens as _video_tokens
 from flopcast.catalog.latency_fit import new_model_utilization
 from flopcast.catalog.sora_article import (
     DIT,
+    LABELS,
     Q,
     Spec,
     _add_training_gpus,
     add_outputs,
     constant_specs,
+    labelled,
 )
 from flopcast.catalog.sora_uncertain import OPEN_MODELS, uncertain_specs
 from flopcast.constructors import choice, lognormal, pert
@@ -172,13 +174,13 @@ def refined() -> Model:
         description="Sora compute from token counts, attention, CFG and an image/video mix",
     )
     for key, spec in refined_specs().items():
-        m.assume(key, spec.value, unit=spec.unit, source=spec.source, note=spec.note)
+        m.assume(key, spec.value, unit=spec.unit, source=spec.source, note=spec.note, label=LABELS.get(key, ""))
 
-    @m.derive(unit="parameter")
+    @labelled(m, unit="parameter")
     def sora_params(param_scale: Q, dit_params: Q) -> Q:
         return param_scale * dit_params
 
-    @m.derive(
+    @labelled(m, 
         unit="1",
         note="hidden size with params = 12 x width^2 x layers (Wan2.1-14B: 5,400 vs 5,120)",
     )
@@ -186,11 +188,11 @@ def refined() -> Model:
         return (sora_params / (12 * layers)) ** 0.5
 
     # ---------------------------------------------------------------- training
-    @m.derive(unit="frame")
+    @labelled(m, unit="frame")
     def train_video_frames(fps: Q, train_clip_seconds: Q) -> Q:
         return fps * train_clip_seconds
 
-    @m.derive(unit="token", note="per training clip")
+    @labelled(m, unit="token", note="per training clip")
     def train_video_tokens(
         aspect_ratio: Q,
         train_height_px: Q,
@@ -208,19 +210,19 @@ def refined() -> Model:
             patch_size,
         )
 
-    @m.derive(unit="token", note="per training image")
+    @labelled(m, unit="token", note="per training image")
     def train_image_tokens(train_image_px: Q, spatial_compression: Q, patch_size: Q) -> Q:
         return image_tokens(train_image_px, spatial_compression, patch_size)
 
-    @m.derive(unit="sample")
+    @labelled(m, unit="sample")
     def train_video_samples(dit_train_samples: Q, dataset_multiplier: Q, image_fraction: Q) -> Q:
         return dit_train_samples * dataset_multiplier * (1 - image_fraction)
 
-    @m.derive(unit="sample")
+    @labelled(m, unit="sample")
     def train_image_samples(dit_train_samples: Q, dataset_multiplier: Q, image_fraction: Q) -> Q:
         return dit_train_samples * dataset_multiplier * image_fraction
 
-    @m.derive(unit="FLOP", note="6 x params x tokens x samples + 3 x forward attention, videos and images")
+    @labelled(m, unit="FLOP", note="6 x params x tokens x samples + 3 x forward attention, videos and images")
     def sora_train_flop(
         sora_params: Q,
         dit_width: Q,
@@ -244,11 +246,11 @@ def refined() -> Model:
     _add_training_gpus(m)
 
     # ---------------------------------------------------------------- inference
-    @m.derive(unit="frame")
+    @labelled(m, unit="frame")
     def gen_frames(fps: Q, gen_clip_seconds: Q) -> Q:
         return fps * gen_clip_seconds
 
-    @m.derive(unit="token", note="per generated clip")
+    @labelled(m, unit="token", note="per generated clip")
     def gen_tokens(
         aspect_ratio: Q,
         gen_height_px: Q,
@@ -266,23 +268,23 @@ def refined() -> Model:
             patch_size,
         )
 
-    @m.derive(unit="video_minute")
+    @labelled(m, unit="video_minute")
     def clip_minutes(gen_clip_seconds: Q, video_seconds_per_minute: Q) -> Q:
         return gen_clip_seconds / video_seconds_per_minute
 
-    @m.derive(unit="FLOP/step", note="one forward pass over one clip: linear layers + attention")
+    @labelled(m, unit="FLOP/step", note="one forward pass over one clip: linear layers + attention")
     def sora_step_flop(gen_tokens: Q, dit_width: Q, layers: Q, mac_unit: Q, flop_per_mac: Q) -> Q:
         return dit_forward_macs(gen_tokens, dit_width, layers) * mac_unit * flop_per_mac
 
-    @m.derive(unit="1", note="attention's share of a forward pass")
+    @labelled(m, unit="1", note="attention's share of a forward pass")
     def attention_share(gen_tokens: Q, dit_width: Q, layers: Q) -> Q:
         return attention_macs(gen_tokens, dit_width, layers) / dit_forward_macs(gen_tokens, dit_width, layers)
 
-    @m.derive(unit="FLOP", note="VAE decoding of one clip")
+    @labelled(m, unit="FLOP", note="VAE decoding of one clip")
     def vae_decode_flop(aspect_ratio: Q, gen_height_px: Q, gen_frames: Q, vae_decode_flop_per_pixel: Q) -> Q:
         return aspect_ratio * gen_height_px * gen_height_px * gen_frames * vae_decode_flop_per_pixel
 
-    @m.derive(
+    @labelled(m, 
         unit="FLOP/video_minute",
         note="(forward x steps x CFG passes + VAE decode) per minute of video",
     )

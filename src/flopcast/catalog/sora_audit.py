@@ -1,7 +1,7 @@
 """Audit of the 2024 Sora compute article: every number it states against what its own inputs imply.
 
 :func:`audit` recomputes each stated number with the article model
-(:func:`flopcast.catalog.sora.article`) and then runs the article model with one change at a time
+(:func:`flopcast.catalog.sora.article`; also ``flopcast.catalog.sora.audit``) and then runs the article model with one change at a time
 (``model.replace``) to quantify the inconsistencies and simplifications of the reference
 (``sora-article-model.md``):
 
@@ -34,15 +34,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flopcast.catalog import flops
-from flopcast.catalog.sora import ARTICLE_VALUES, article
+from flopcast.catalog.sora_article import ARTICLE_VALUES, article
 from flopcast.errors import FlopcastKeyError, FlopcastValueError
 from flopcast.formatting import eng, table
 from flopcast.model import Model
+from flopcast.presentation import ReportSection
 
-__all__ = ["Audit", "Finding", "audit", "audit_article", "matches_rounding"]
+if TYPE_CHECKING:
+    from flopcast.result import Result
+
+__all__ = ["AUDIT_SECTION", "Audit", "Finding", "audit", "audit_article", "audit_markdown", "matches_rounding"]
 
 _KINDS = ("reproduction", "inconsistency", "simplification")
 
@@ -218,7 +222,7 @@ def audit() -> Audit:
         article(case).replace(breakeven_minutes=_unrounded_breakeven, steady_fleet_gpus=_unrounded_steady_fleet)
         for case in ("low", "high")
     )
-    findings = _reproduction(low, high)
+    findings = _reproduction(low, high, article("low").point(), article("high").point())
     findings += _item1(article("low"))
     findings += _item2(low)
     findings += _item3(low)
@@ -239,8 +243,9 @@ def _unrounded_steady_fleet(ai_minutes_per_day: float, video_minutes_per_gpu_day
     return ai_minutes_per_day / video_minutes_per_gpu_day
 
 
-def _reproduction(low: Model, high: Model) -> list[Finding]:
+def _reproduction(low: Model, high: Model, mode_low: dict[str, float], mode_high: dict[str, float]) -> list[Finding]:
     pl, ph = low.point(), high.point()
+    mode = {id(pl): mode_low, id(ph): mode_high}
     explain = {
         "dit_step_flop": "the article truncates the paper's 524.6e9 (used here: it gives the stated 708e15/video)",
         "ai_minutes_per_day": "its shares give 8.5M + 6.45M = 14.95M; 10.7M = 17M x 25% + 43M x 15% (item 1)",
@@ -264,6 +269,13 @@ def _reproduction(low: Model, high: Model) -> list[Finding]:
             implied = p[node]
             ok = matches_rounding(stated, implied)
             text = "matches at the article's rounding" if ok else explain.get(name, "differs")
+            as_written = mode[id(p)][node]
+            if not math.isclose(as_written, implied, rel_tol=1e-9):
+                # Article mode and this column both appear in the Sora reports: say why they differ.
+                text += (
+                    f"; article mode gives {eng(as_written)}, dividing by the article's rounded figures as the "
+                    "article does"
+                )
             out.append(Finding("R", "reproduction", name + suffix, low[node].unit, stated, implied, text, ok))
     return out
 
@@ -474,3 +486,39 @@ def _item6(low: Model, high: Model) -> list[Finding]:
         )
     )
     return out
+
+
+def audit_markdown(model: Model | None = None, result: Result | None = None) -> str:
+    """The audit as a report section in Markdown: what it checks, then one table row per finding.
+
+    The audit concerns the article, not a run: ``model`` and ``result`` (the report's) are not needed.
+
+    Examples
+    --------
+    >>> text = audit_markdown()
+    >>> "its inputs imply" in text and "ai_minutes_per_day" in text
+    True
+    """
+    from flopcast.report_html import Paragraph, Table, to_markdown
+
+    findings = audit()
+    matches = sum(f.matches for f in findings if f.kind == "reproduction")
+    total = sum(f.kind == "reproduction" for f in findings)
+    return to_markdown(
+        [
+            Paragraph(
+                f"Each number the article states, recomputed from its own inputs (item R: {matches} of {total} "
+                "match at the article's rounding), then the reference's six inconsistencies and simplifications "
+                "(items 1-6), each the article's model with one change."
+            ),
+            Table(
+                ["#", "quantity", "article says", "its inputs imply", "difference", "unit", "why / consequence"],
+                [f.cells() for f in findings],
+                "llrrrll",
+            ),
+        ]
+    )
+
+
+AUDIT_SECTION = ReportSection("Audit of the article", audit_markdown)
+"""The audit as a section of the Sora models' reports (declared with ``Model.present``)."""
