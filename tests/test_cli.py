@@ -95,11 +95,32 @@ def test_audit_table_and_json():
     proc = run("audit")
     assert proc.returncode == 0, proc.stderr
     assert "article says" in proc.stdout and "its inputs imply" in proc.stdout
-    rows = json.loads(run("audit", "--json").stdout)
-    finding = next(r for r in rows if r["item"] == "R" and r["quantity"] == "train_gpu_months (low)")
-    assert finding["stated"] == 4211.0 and finding["matches"] is True
-    assert {r["item"] for r in rows} >= {"R", "1", "2", "3", "4", "5", "6"}
-    assert all("rel_diff" in r for r in rows)
+    data = json.loads(run("audit", "--json").stdout)
+    assert data["model"] == "sora-uncertain"
+    (section,) = data["sections"]
+    assert section["title"] == "Audit of the article" and "its inputs imply" in section["markdown"]
+    (rows,) = section["tables"]
+    finding = next(r for r in rows if r["#"] == "R" and r["quantity"] == "train_gpu_months (low)")
+    assert finding["article says"] == "4,211" and finding["difference"] == "+0.0%"
+    assert {r["#"] for r in rows} >= {"R", "1", "2", "3", "4", "5", "6"}
+
+
+def test_audit_of_a_model_without_sections(tmp_path: Path):
+    path = tmp_path / "toy.py"
+    path.write_text(USER_MODEL)
+    proc = run("audit", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "declares no report sections" in proc.stdout
+    assert json.loads(run("audit", str(path), "--json").stdout)["sections"] == []
+
+
+def test_sensitivity_and_report_use_the_same_default_n():
+    from flopcast.cli import build_parser
+    from flopcast.report import DEFAULT_SENSITIVITY_N
+
+    parser = build_parser()
+    assert parser.parse_args(["sensitivity"]).n == DEFAULT_SENSITIVITY_N
+    assert parser.parse_args(["report"]).sensitivity_n == DEFAULT_SENSITIVITY_N
 
 
 def test_sensitivity_ranks_drivers():

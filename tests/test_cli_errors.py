@@ -30,7 +30,7 @@ def test_head_reads_the_first_lines_and_the_command_exits_0():
     first = proc.stdout.readline()
     proc.stdout.close()
     _, err = proc.communicate(timeout=300)
-    assert first.startswith(b"Audit of the Sora compute article")
+    assert first.startswith(b"Audit of the article")
     assert proc.returncode == 0 and err == b"", err.decode()
 
 

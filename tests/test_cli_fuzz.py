@@ -154,8 +154,8 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def fast(workdir: Path):
     """Small runs: the draws and the Sobol' samples capped, the audit computed once."""
-    import flopcast.catalog.sora_audit as audit_module
     import flopcast.analysis.sobol as sobol_module
+    import flopcast.catalog.sora_audit as audit_module
     import flopcast.engine as engine
 
     mp = pytest.MonkeyPatch()

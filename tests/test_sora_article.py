@@ -4,8 +4,8 @@ rounding.
 
 import pytest
 
-from flopcast.catalog.sora_audit import matches_rounding
 from flopcast.catalog.sora import ARTICLE_VALUES, OUTPUTS, article, article_value
+from flopcast.catalog.sora_audit import matches_rounding
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
-"""The ``flopcast`` command: reports, the audit, sensitivity, model descriptions and the list of models.
+"""The ``flopcast`` command: reports, a model's own sections, sensitivity, model descriptions and the list of models.
 
 ::
 
     flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--force] [--json]
-    flopcast audit [--json]
+    flopcast audit [MODEL] [--json]
     flopcast sensitivity [MODEL] [--output NAME] [--n N] [--seed S] [--json]
     flopcast describe [MODEL] [--json] [--toml]
     flopcast models [--json]
@@ -45,6 +45,7 @@ from flopcast.analysis.sobol import MIN_RELIABLE_N
 from flopcast.cli_models import DEFAULT_MODEL, builtin_models, load_model
 from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
 from flopcast.formatting import eng, table
+from flopcast.report import DEFAULT_SENSITIVITY_N
 
 if TYPE_CHECKING:
     from flopcast.model import Model
@@ -128,16 +129,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         action="append",
         metavar="NAME",
-        help="a headline quantity (repeat for several; default: the Sora outputs, or the model's final quantities)",
+        help="a headline quantity (repeat for several; default: the model's headline, else its final quantities)",
     )
     p.add_argument("--sensitivity-output", metavar="NAME", help="output of the tornado chart and the ranking")
     p.add_argument(
-        "--sensitivity-n", type=_power_of_two, default=2**11, help="Sobol' base samples (a power of two; 2048)"
+        "--sensitivity-n",
+        type=_power_of_two,
+        default=DEFAULT_SENSITIVITY_N,
+        help=f"Sobol' base samples (a power of two; {DEFAULT_SENSITIVITY_N})",
     )
     p.add_argument("--no-html", action="store_true", help="write report.md only, not report.html")
     add_json(p)
 
-    p = command("audit", "the article's numbers, what its inputs imply, and each difference", "flopcast audit --json")
+    p = command(
+        "audit",
+        "the model's own report sections (for the Sora models: the article's numbers against what its inputs imply)",
+        "flopcast audit article --json",
+    )
+    add_model(p)
     add_json(p)
 
     p = command(
@@ -146,8 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
         "flopcast sensitivity refined --output train_gpu_months",
     )
     add_model(p)
-    p.add_argument("--output", metavar="NAME", help="the output to explain (default: peak_fleet_gpus for Sora models)")
-    p.add_argument("--n", type=_power_of_two, default=2**12, help="Sobol' base samples, a power of two (4096)")
+    p.add_argument("--output", metavar="NAME", help="the output to explain (default: the first headline output)")
+    p.add_argument(
+        "--n",
+        type=_power_of_two,
+        default=DEFAULT_SENSITIVITY_N,
+        help=f"Sobol' base samples, a power of two ({DEFAULT_SENSITIVITY_N}, as in the report)",
+    )
     p.add_argument("--seed", type=_seed, default=2024, help="seed (default 2024)")
     p.add_argument("--no-log", action="store_true", help="analyse the output itself, not its logarithm")
     add_json(p)
@@ -171,12 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_latency(p: argparse.ArgumentParser) -> None:
     """Options of ``flopcast latency``: each key of a configuration (command-line values override --config)."""
-    from flopcast.catalog.video_latency import CONFIG_KEYS
+    from flopcast.cli_models import latency_config_keys
 
     p.add_argument("--config", metavar="FILE", help="a TOML file of configuration keys (params = 14e9, ...)")
     flags = {"cfg_passes": "--cfg", "width_px": None, "height_px": None, "spatial_compression": None,
              "temporal_compression": None}  # fmt: skip
-    for key, meaning in CONFIG_KEYS.items():
+    for key, meaning in latency_config_keys().items():
         flag = flags.get(key, "--" + key.replace("_", "-"))
         if flag is not None:
             p.add_argument(flag, dest=key, metavar="X" if key != "gpu" else "NAME", help=meaning.replace("%", "%%"))
@@ -276,9 +290,7 @@ def _check_output(model: Any, name: str | None) -> str:
 
     check_runnable(model)  # a model with no quantities has no output to name
     if name is None:
-        from flopcast.report import headline_outputs, is_sora
-
-        return "peak_fleet_gpus" if is_sora(model) else headline_outputs(model)[0]
+        return str(model.headline[0])
     if name not in model:
         raise UsageError(model.unknown_message(name, "quantity"))
     return name
@@ -328,14 +340,34 @@ def _cmd_describe(args: argparse.Namespace) -> None:
 
 
 def _cmd_audit(args: argparse.Namespace) -> None:
-    from flopcast.analysis.audit import audit
+    from flopcast.report_html import Table, from_markdown
 
-    result = audit()
+    model = _model(args)
+    sections = [(s.title, s.render(model, None)) for s in model.presentation.sections]
     if args.json:
-        _print_json(result.to_rows())
+        # Each section's Markdown, and its tables as rows of {header: cell} for programs.
+        _print_json(
+            {
+                "model": model.name,
+                "sections": [
+                    {
+                        "title": title,
+                        "markdown": text,
+                        "tables": [
+                            [dict(zip(b.headers, row, strict=True)) for row in b.rows]
+                            for b in from_markdown(text)
+                            if isinstance(b, Table)
+                        ],
+                    }
+                    for title, text in sections
+                ],
+            }
+        )
         return
-    print("Audit of the Sora compute article (R = reproduction of a stated number; 1-6 = the reference's list)\n")
-    print(result)
+    if not sections:
+        print(f"Model {model.name!r} declares no report sections of its own (Model.present(sections=...)).")
+    for title, text in sections:
+        print(f"{title}\n{'=' * len(title)}\n\n{text}")
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> None:
@@ -429,18 +461,16 @@ def _cmd_report(args: argparse.Namespace) -> None:
         return
     s = report.summary
     pct = f"{args.prob:.0%}"
-    from flopcast.report import _article_values, is_sora
-
-    article = _article_values() if is_sora(model) else {}
+    references = model.presentation.references
+    shown = any(name in references for name in report.outputs)
     rows = []
     for name in report.outputs:
         r = s.loc[name]
         row = [name, str(r["unit"]), eng(r["median"]), f"[{eng(r['eti_lower'])}, {eng(r['eti_upper'])}]"]
-        if article:
-            lo, hi = article[name]
-            row.append(eng(lo) if lo == hi else f"{eng(lo)} - {eng(hi)}")
+        if shown:
+            row.append("; ".join(f"{label}: {eng(v)}" for label, v in references.get(name, {}).items()))
         rows.append(row)
-    headers = ["quantity", "unit", "median", f"{pct} interval"] + (["article"] if article else [])
+    headers = ["quantity", "unit", "median", f"{pct} interval"] + (["reference values"] if shown else [])
     print(f"{model.name}: {args.n:,} draws, seed {args.seed}, {args.design} design\n")
     print(table(headers, rows, "ll" + "r" * (len(headers) - 2)))
     figures = [k for k in ("forest", "distributions", "tornado", "sobol") if k in report.files]
@@ -449,8 +479,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
 
 
 def _cmd_latency(args: argparse.Namespace) -> None:
-    from flopcast.catalog.latency_fit import predict_latency, stored_fit
-    from flopcast.catalog.video_latency import CONFIG_KEYS
+    from flopcast.cli_models import latency_config_keys, latency_prediction
 
     config: dict[str, Any] = {}
     if args.config:
@@ -461,7 +490,7 @@ def _cmd_latency(args: argparse.Namespace) -> None:
                 config.update(tomllib.load(fh))
         except tomllib.TOMLDecodeError as exc:
             raise UsageError(f"--config {args.config}: not valid TOML ({exc})") from None
-    for key in (*CONFIG_KEYS, "resolution", "vae"):
+    for key in (*latency_config_keys(), "resolution", "vae"):
         text = getattr(args, key, None)
         if text is not None:
             try:
@@ -470,8 +499,7 @@ def _cmd_latency(args: argparse.Namespace) -> None:
                 raise UsageError(f"--{key.replace('_', '-')}: expected a number, got {text!r}") from None
     if not config:
         raise UsageError("give the model's configuration: --config FILE or --params, --width, ... (see --help)")
-    p = predict_latency(config, n=args.n, seed=args.seed, prob=args.prob)
-    fit = stored_fit()
+    p, fit = latency_prediction(config, n=args.n, seed=args.seed, prob=args.prob)
     basis = f"a new model's utilization from the fit on {fit['observations']} latencies of {len(fit['models'])} models"
     if args.json:
         _print_json({"median_s": p.median, "lower_s": p.lower, "upper_s": p.upper, "prob": p.prob,

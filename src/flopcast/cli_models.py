@@ -31,14 +31,21 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from flopcast.errors import FlopcastValueError
 from flopcast.model import Model
 
-__all__ = ["DEFAULT_MODEL", "ModelNotFound", "builtin_models", "load_model"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "ModelNotFound",
+    "builtin_models",
+    "latency_config_keys",
+    "latency_prediction",
+    "load_model",
+]
 
 DEFAULT_MODEL = "uncertain"
 
@@ -65,6 +72,23 @@ def builtin_models() -> dict[str, str]:
         "article-low": described["article-low"],
         "article-high": described["article-high"],
     }
+
+
+def latency_config_keys() -> Mapping[str, str]:
+    """The configuration keys of ``flopcast latency`` (a video model's published configuration), key -> meaning.
+
+    The command reaches the catalog only through this module.
+    """
+    from flopcast.catalog.video_latency import CONFIG_KEYS
+
+    return CONFIG_KEYS
+
+
+def latency_prediction(config: Mapping[str, Any], *, n: int, seed: int, prob: float) -> tuple[Any, dict[str, Any]]:
+    """``flopcast latency``: the predicted latency of a configuration, and the stored fit it is based on."""
+    from flopcast.catalog.latency_fit import predict_latency, stored_fit
+
+    return predict_latency(config, n=n, seed=seed, prob=prob), stored_fit()
 
 
 def load_model(spec: str) -> Model:

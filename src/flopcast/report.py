@@ -1,12 +1,12 @@
-"""Reports: run a model and write its intervals, audit, sensitivity, assumptions and figures to a folder.
+"""Reports: run a model and write its summary, intervals, own sections, sensitivity, assumptions and figures.
 
 :func:`write_report` is what ``flopcast report`` runs. The folder it writes holds:
 
 ===================  ==========================================================================================
-``report.md``        headline intervals (with the article's values for the Sora models), audit, sensitivity
-                     ranking, assumptions with sources, provenance; figures linked beside it
+``report.md``        a computed summary, headline intervals beside the model's reference values, the model's own
+                     sections, sensitivity ranking, assumptions with sources, provenance; figures linked beside it
 ``report.html``      the same page, self-contained (figures embedded, no external files)
-``forest.png``       medians and 90%/50% intervals on log axes, the article's values marked
+``forest.png``       medians and 90%/50% intervals on log axes, the reference values marked
 ``distributions.png``  the empirical CDF of each headline output
 ``tornado.png``      one-at-a-time swings of the main sensitivity output
 ``sobol.png``        Sobol' indices (of the log of each output) with their intervals
@@ -14,8 +14,10 @@
 ``draws.nc``         every draw as an ArviZ/xarray DataTree in netCDF (``xarray.open_datatree``)
 ===================  ==========================================================================================
 
-Models with no uncertain assumption (the article's) have no sensitivity: that section says so and the two
-sensitivity figures are not drawn. The audit concerns the Sora article and appears for the Sora models only.
+The report knows no particular model: what it leads with, the values it compares against and any extra section
+come from the model's presentation (:meth:`flopcast.Model.present`), readable names from ``label=``. Models with
+no uncertain assumption have no sensitivity: that section says so and the two sensitivity figures are not drawn;
+outputs that are constant (or have non-finite draws) are left out of the sensitivity analysis with a note why.
 """
 
 from __future__ import annotations
@@ -31,14 +33,14 @@ from flopcast.errors import FlopcastTypeError
 from flopcast.formatting import eng
 from flopcast.model import Model
 from flopcast.output_folder import OutputFolder
-from flopcast.report_html import Block, Figure, Heading, Paragraph, Table, to_html, to_markdown
+from flopcast.report_html import Block, Figure, Heading, Paragraph, Table, from_markdown, to_html, to_markdown
+from flopcast.report_summary import screen_outputs, summary_paragraphs
 from flopcast.validate import check_int, check_probability
 
 if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
-    from flopcast.analysis.audit import Audit
     from flopcast.result import Result
 
 __all__ = [
@@ -48,7 +50,6 @@ __all__ = [
     "DEFAULT_SENSITIVITY_N",
     "Report",
     "headline_outputs",
-    "is_sora",
     "write_report",
 ]
 
@@ -58,41 +59,13 @@ DEFAULT_PROB = 0.9
 #: Base samples of the Sobol' design inside a report (the model runs ``n * (d + 2)`` times).
 DEFAULT_SENSITIVITY_N = 2**11
 
-#: Readable names of the Sora outputs, for the report's headline table.
-SORA_LABELS: Mapping[str, str] = {
-    "sora_train_flop": "training compute",
-    "train_gpu_months": "training H100-months",
-    "sora_video_flop": "FLOP per minute of video",
-    "video_minutes_per_gpu_hour": "minutes of video per H100-hour",
-    "breakeven_minutes": "breakeven (minutes of video)",
-    "ai_minutes_per_day": "AI video minutes per day",
-    "steady_fleet_gpus": "steady inference fleet (H100)",
-    "peak_fleet_gpus": "peak inference fleet (H100)",
-}
-
 FIGURES = ("forest", "distributions", "tornado", "sobol")
 #: Every file a report may write (the folder refuses to replace a user's file of one of these names).
 REPORT_FILES = (*(f"{name}.png" for name in FIGURES), "summary.csv", "draws.nc", "report.md", "report.html")
 
 
-def is_sora(model: Model) -> bool:
-    """Tell whether ``model`` has every output of the Sora models (so the article's values apply).
-
-    Examples
-    --------
-    >>> from flopcast.catalog import sora
-    >>> is_sora(sora.refined()), is_sora(Model("empty"))
-    (True, False)
-    """
-    from flopcast.catalog.sora import OUTPUTS
-
-    return all(name in model for name in OUTPUTS)
-
-
 def headline_outputs(model: Model) -> tuple[str, ...]:
-    """The quantities a report leads with: the Sora outputs, else the derived quantities nothing else uses.
-
-    A model without derived quantities leads with its uncertain assumptions (or all assumptions).
+    """The quantities a report leads with: :attr:`flopcast.Model.headline` (declared, or the model's leaves).
 
     Examples
     --------
@@ -108,13 +81,7 @@ def headline_outputs(model: Model) -> tuple[str, ...]:
     >>> headline_outputs(m)
     ('c',)
     """
-    from flopcast.catalog.sora import OUTPUTS
-
-    if is_sora(model):
-        return OUTPUTS
-    used = {inp for d in model.derived.values() for inp in d.inputs}
-    sinks = tuple(n for n in model.derived if n not in used)
-    return sinks or model.uncertain or tuple(model.assumptions)
+    return model.headline
 
 
 @dataclass
@@ -140,8 +107,10 @@ class Report:
         The sensitivity analysis (None when the model has no uncertain assumption).
     sensitivity_output : str or None
         The output of the tornado chart and the ranking.
-    audit : Audit or None
-        The audit of the article (Sora models only).
+    skipped : dict of str to str
+        Headline outputs left out of the sensitivity analysis, each with the reason (constant, non-finite draws).
+    sections : list of (str, str)
+        The model's own sections (:attr:`flopcast.Model.presentation`), as (title, Markdown).
     """
 
     path: Path
@@ -153,7 +122,8 @@ class Report:
     sobol: xr.Dataset | None = None
     tornado: xr.Dataset | None = None
     sensitivity_output: str | None = None
-    audit: Audit | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    sections: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: folder, files, provenance, the summary of each output and the sensitivity ranking."""
@@ -223,8 +193,7 @@ def write_report(
     outputs : str or iterable of str, optional
         Headline quantities (default: :func:`headline_outputs`).
     sensitivity_output : str, optional
-        The output of the tornado chart and the ranking (default: ``peak_fleet_gpus`` for the Sora models, else
-        the first headline output).
+        The output of the tornado chart and the ranking (default: the first headline output that is not constant).
     sensitivity_n : int, default 2**11
         Base samples of the Sobol' design (a power of two).
     html : bool, default True
@@ -270,9 +239,7 @@ def write_report(
     sensitivity_n = check_int(sensitivity_n, "sensitivity_n", minimum=2)
     check_runnable(model)  # a model with no quantities has nothing to report
     names = headline_outputs(model) if outputs is None else model.check_names(outputs, "output")
-    if sensitivity_output is None:
-        sensitivity_output = "peak_fleet_gpus" if is_sora(model) else names[0]
-    else:
+    if sensitivity_output is not None:
         model.check_names([sensitivity_output], "output")
     output = OutputFolder(out, REPORT_FILES, force=force)
     output.check()  # refuse a folder of the user's before the run, not after it
@@ -293,30 +260,25 @@ def write_report(
         "numpy": np.__version__,
     }
     report = Report(output.path, result, tuple(names), summary, provenance=provenance)
-    sora = is_sora(model)
-    if sora:
-        from flopcast.analysis.audit import audit
-
-        report.audit = audit()
-    if model.uncertain and not _not_finite(result, [*names, sensitivity_output]):
-        report.sensitivity_output = sensitivity_output
-        report.sobol, report.tornado = _sensitivity(model, names, sensitivity_output, sensitivity_n, seed)
+    report.sections = [(s.title, s.render(model, result)) for s in model.presentation.sections]
+    if model.uncertain:
+        _sensitivity(report, sensitivity_output, sensitivity_n, seed)
 
     with output:  # locked: another run writing there waits, then the folder holds one complete report
-        _write(report, output, sora, html)
+        _write(report, output, html)
     return report
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def _write(report: Report, output: OutputFolder, sora: bool, html: bool) -> None:
+def _write(report: Report, output: OutputFolder, html: bool) -> None:
     """Write every file under a temporary name, then put them all in place at once (see output_folder)."""
-    _figures(report, output, reference=_article_values() if sora else None)
+    _figures(report, output)
     report.files["summary"] = output.stage("summary.csv", report.summary.to_csv)
     report.files["draws"] = output.stage("draws.nc", report.result.to_netcdf)
     report.files["markdown"] = output.path / "report.md"
     if html:
         report.files["html"] = output.path / "report.html"
-    blocks = _blocks(report, sora)
+    blocks = _blocks(report)
     output.stage("report.md", lambda path: path.write_text(to_markdown(blocks), encoding="utf-8"))
     if html:
         # The page embeds the figures: read them from where they are staged (they take their place at commit).
@@ -335,32 +297,52 @@ def _summary(result: Result, names: Sequence[str], prob: float) -> pd.DataFrame:
     return table
 
 
-def _not_finite(result: Result, names: Iterable[str]) -> list[str]:
-    """The quantities among ``names`` with NaN or infinite draws (which Sobol' indices refuse)."""
-    return [name for name in dict.fromkeys(names) if name in result and result.nonfinite(name).count]
+def _references(model: Model) -> dict[str, tuple[float, ...]]:
+    """The model's reference values for the figures, quantity -> values."""
+    return {q: tuple(values.values()) for q, values in model.presentation.references.items()}
 
 
-def _article_values() -> dict[str, tuple[float, float]]:
-    from flopcast.catalog.sora import ARTICLE_VALUES
+def _sensitivity(report: Report, output: str | None, n: int, seed: int | None) -> None:
+    """Sobol' indices of the headline outputs that vary (of their log when all are positive), and a tornado.
 
-    return {k: tuple(v) for k, v in ARTICLE_VALUES.items()}  # type: ignore[misc]
+    Outputs left out are recorded in ``report.skipped`` with the reason: no single output stops the report.
+    """
+    import numpy as np
 
-
-def _sensitivity(
-    model: Model, names: Sequence[str], output: str, n: int, seed: int | None
-) -> tuple[xr.Dataset, xr.Dataset]:
-    """Sobol' indices of the log of each headline output (products of factors), and a tornado of one output."""
     from flopcast.analysis.sobol import sobol
     from flopcast.analysis.tornado import tornado
+    from flopcast.errors import FlopcastError
 
-    targets = list(dict.fromkeys([*names, output]))
-    positive = all(model.point()[t] > 0 for t in targets)
-    indices = sobol(model, targets, n=n, seed=seed, log=positive)
-    swings = tornado(model, output)
-    return indices, swings
+    model, result = report.result.model, report.result
+    wanted = list(dict.fromkeys([*report.outputs, *([output] if output else [])]))
+    targets, report.skipped = screen_outputs(result, wanted)
+    if output is None or output not in targets:
+        output = targets[0] if targets else None
+    if output is None:
+        return
+    positive = all(float(np.min(result[t])) > 0 for t in targets)
+    try:
+        indices = sobol(model, targets, n=n, seed=seed, log=positive)
+    except FlopcastError:
+        # One output the run did not reveal (NaN or constant on the Sobol' design only): analyse each alone.
+        parts = []
+        for t in targets:
+            try:
+                parts.append(sobol(model, t, n=n, seed=seed, log=positive))
+            except FlopcastError as exc:
+                report.skipped[t] = str(exc).removeprefix("sobol: ")
+        if not parts:
+            return
+        import xarray as xr
+
+        indices = xr.concat(parts, dim="output", combine_attrs="override")
+        if output in report.skipped:
+            output = str(indices["output"].values[0])
+    report.sensitivity_output = output
+    report.sobol, report.tornado = indices, tornado(model, output)
 
 
-def _figures(report: Report, folder: OutputFolder, reference: Mapping[str, tuple[float, float]] | None) -> None:
+def _figures(report: Report, folder: OutputFolder) -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:  # the core install: the report is written without figures (flopcast[plots] draws them)
@@ -368,6 +350,7 @@ def _figures(report: Report, folder: OutputFolder, reference: Mapping[str, tuple
     from flopcast.plots.results import distribution_plot, forest_plot
 
     result = report.result
+    reference = _references(result.model) or None
     fig = forest_plot(result, report.outputs, probs=(report.provenance["prob"], 0.5), reference=reference)
     _save(report, folder, "forest", fig)
     _save(report, folder, "distributions", distribution_plot(result, report.outputs, reference=reference))
@@ -387,7 +370,7 @@ def _save(report: Report, folder: OutputFolder, name: str, fig: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- the page
-def _blocks(report: Report, sora: bool) -> list[Block]:
+def _blocks(report: Report) -> list[Block]:
     result, prov = report.result, report.provenance
     model = result.model
     blocks: list[Block] = [Heading(f"flopcast report: {model.name}", 1)]
@@ -401,35 +384,57 @@ def _blocks(report: Report, sora: bool) -> list[Block]:
             f"{prov['date']}."
         )
     )
-    blocks += _headline(report, sora)
-    blocks += _audit_blocks(report, sora)
+    blocks += _summary_blocks(report)
+    blocks += _headline(report)
+    for title, markdown in report.sections:
+        blocks += [Heading(title, 2), *from_markdown(markdown)]
     blocks += _sensitivity_blocks(report)
     blocks += _assumption_blocks(model)
     blocks += _provenance_blocks(report)
     return blocks
 
 
-def _headline(report: Report, sora: bool) -> list[Block]:
+def _summary_blocks(report: Report) -> list[Block]:
+    """The opening: each headline output in words, where each reference value falls, its top drivers."""
+    model, prob = report.result.model, report.provenance["prob"]
+    paragraphs = summary_paragraphs(
+        report.result, report.outputs, report.summary, prob, model.presentation.references, report.sobol,
+        report.skipped,
+    )  # fmt: skip
+    return [Heading("Summary", 2, "summary"), *(Paragraph(p) for p in paragraphs)]
+
+
+def _quantity_cell(model: Model, name: str) -> str:
+    label = model[name].label
+    return f"`{name}`" if label == name else f"{label} (`{name}`)"
+
+
+def _reference_cell(values: Mapping[str, float]) -> str:
+    return "; ".join(f"{label}: {eng(value)}" for label, value in values.items())
+
+
+def _headline(report: Report) -> list[Block]:
     s, prob = report.summary, report.provenance["prob"]
+    model = report.result.model
+    references = model.presentation.references
     pct = f"{prob:.0%}"
     headers = ["quantity", "unit", "median", f"{pct} interval", "50% interval", "mean"]
-    article = _article_values() if sora else {}
-    if sora:
-        headers.append("article (low - high)")
+    shown = any(name in references for name in report.outputs)
+    if shown:
+        headers.append("reference values")
     rows = []
     for name in report.outputs:
         r = s.loc[name]
         row = [
-            f"{SORA_LABELS.get(name, name)} (`{name}`)" if sora else f"`{name}`",
+            _quantity_cell(model, name),
             str(r["unit"]),
             eng(r["median"]),
             f"{eng(r['eti_lower'])} - {eng(r['eti_upper'])}",
             f"{eng(r['eti50_lower'])} - {eng(r['eti50_upper'])}",
             eng(r["mean"]),
         ]
-        if sora:
-            lo, hi = article[name]
-            row.append(eng(lo) if lo == hi else f"{eng(lo)} - {eng(hi)}")
+        if shown:
+            row.append(_reference_cell(references.get(name, {})))
         rows.append(row)
     blocks: list[Block] = [
         Heading("Headline intervals", 2, "headline"),
@@ -437,7 +442,7 @@ def _headline(report: Report, sora: bool) -> list[Block]:
         Paragraph(
             f"Medians and equal-tailed intervals of {report.result.n:,} draws (3 significant digits; "
             "`summary.csv` has them unrounded, with highest-density intervals and Monte Carlo standard errors)."
-            + (" The article's values are its stated numbers for its low and high cases." if sora else "")
+            + (" Reference values are the values the model declares to compare against." if shown else "")
         ),
     ]
     dropped = [(name, report.result.nonfinite(name)) for name in report.outputs]
@@ -454,34 +459,9 @@ def _headline(report: Report, sora: bool) -> list[Block]:
         )
     if "forest" in report.files:
         blocks.append(Figure(report.files["forest"], f"Medians, {pct} and 50% intervals on log axes"
-                             + (" (diamonds: the article's values)" if sora else "")))  # fmt: skip
+                             + (" (diamonds: the reference values)" if shown else "")))  # fmt: skip
     if "distributions" in report.files:
         blocks.append(Figure(report.files["distributions"], "Cumulative distribution of each headline output"))
-    return blocks
-
-
-def _audit_blocks(report: Report, sora: bool) -> list[Block]:
-    blocks: list[Block] = [Heading("Audit of the article", 2, "audit")]
-    if not sora or report.audit is None:
-        blocks.append(
-            Paragraph(
-                "The audit checks the 2024 Sora article's numbers against its own inputs; it applies to the Sora "
-                f"models only, not to {report.result.model.name!r}."
-            )
-        )
-        return blocks
-    rows = [f.cells() for f in report.audit]
-    matches = sum(f.matches for f in report.audit if f.kind == "reproduction")
-    total = sum(f.kind == "reproduction" for f in report.audit)
-    blocks += [
-        Paragraph(
-            f"Each number the article states, recomputed from its own inputs (item R: {matches} of {total} match "
-            "at the article's rounding), then the reference's six inconsistencies and simplifications (items "
-            "1-6), each the article's model with one change."
-        ),
-        Table(["#", "quantity", "article says", "its inputs imply", "difference", "unit", "why / consequence"],
-              rows, "llrrrll"),
-    ]  # fmt: skip
     return blocks
 
 
@@ -490,24 +470,23 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
 
     blocks: list[Block] = [Heading("Sensitivity", 2, "sensitivity")]
     ds, output = report.sobol, report.sensitivity_output
-    unusable = _not_finite(report.result, report.outputs)
-    if (ds is None or output is None) and unusable:
+    model = report.result.model
+    if report.skipped:
         blocks.append(
             Paragraph(
-                "Sobol' indices need finite outputs, and "
-                + ", ".join(f"`{name}`" for name in unusable)
-                + (" has" if len(unusable) == 1 else " have")
-                + " NaN or infinite draws (see above): the sensitivity analysis is left out."
+                "Left out of the sensitivity analysis: "
+                + "; ".join(f"`{name}` is {why}" if why.startswith("constant") else f"`{name}`: {why}"
+                            for name, why in report.skipped.items())
+                + "."
             )
-        )
-        return blocks
+        )  # fmt: skip
     if ds is None or output is None:
-        blocks.append(
-            Paragraph(
-                f"Model {report.result.model.name!r} has no uncertain assumption: every input is a point value, "
-                "so there is nothing to rank."
-            )
+        reason = (
+            "every input is a point value, so there is nothing to rank"
+            if not model.uncertain
+            else "none of its headline outputs has a variance to share out"
         )
+        blocks.append(Paragraph(f"Model {model.name!r}: {reason}."))
         return blocks
     log = bool(ds.attrs.get("log", False))
     target = f"log({output})" if log else output

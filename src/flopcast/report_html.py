@@ -31,7 +31,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Block", "Figure", "Heading", "Paragraph", "Preformatted", "Table", "from_markdown", "to_html", "to_markdown"]
+__all__ = [
+    "Block",
+    "Figure",
+    "Heading",
+    "Paragraph",
+    "Preformatted",
+    "Table",
+    "from_markdown",
+    "to_html",
+    "to_markdown",
+]
 
 
 @dataclass(frozen=True)
@@ -131,13 +141,13 @@ def _is_table_row(line: str) -> bool:
 
 
 def from_markdown(text: str) -> list[Block]:
-    """Parse Markdown into blocks: headings, pipe tables, fenced code and paragraphs (what sections write).
+    r"""Parse Markdown into blocks: headings, pipe tables, fenced code and paragraphs (what sections write).
 
     This is how a model's own report sections (Markdown strings) enter the HTML page as well as ``report.md``.
 
     Examples
     --------
-    >>> blocks = from_markdown("Some **text**\\non two lines.\\n\\n| a | b |\\n| :-- | --: |\\n| x\\\\|y | 1 |\\n")
+    >>> blocks = from_markdown("Some **text**\non two lines.\n\n| a | b |\n| :-- | --: |\n| x\\|y | 1 |\n")
     >>> blocks[0]
     Paragraph(text='Some **text** on two lines.')
     >>> blocks[1].headers, blocks[1].rows, blocks[1].align
@@ -174,7 +184,9 @@ def from_markdown(text: str) -> list[Block]:
             # A paragraph runs to a blank line, a fence, a table or a heading; its first line is always taken
             # (a lone "| a |" line without a rule is text).
             j, words = i + 1, [line.strip()]
-            while j < len(lines) and lines[j].strip() and not lines[j].startswith("```") and not _is_table_row(lines[j]):
+            while (
+                j < len(lines) and lines[j].strip() and not lines[j].startswith("```") and not _is_table_row(lines[j])
+            ):
                 if _HEADING.fullmatch(lines[j].strip()):
                     break
                 words.append(lines[j].strip())

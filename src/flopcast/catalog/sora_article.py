@@ -330,7 +330,8 @@ def build_scaled(name: str, description: str, specs: Mapping[str, Spec], *, ai_m
     def clip_minutes(clip_seconds: Q, video_seconds_per_minute: Q) -> Q:
         return clip_seconds / video_seconds_per_minute
 
-    @labelled(m, 
+    @labelled(
+        m,
         unit="FLOP",
         note="DiT x param_scale x dataset_multiplier x latent frames per clip (a DiT sample is "
         "one frame) x the clip fraction x the video share; the article's 1e21 x 30 x 4 x 90",
@@ -374,7 +375,8 @@ def build_scaled(name: str, description: str, specs: Mapping[str, Spec], *, ai_m
     def breakeven_days_of_instagram(breakeven_images: Q, instagram_images_per_day: Q) -> Q:
         return breakeven_images / instagram_images_per_day
 
-    @labelled(m, 
+    @labelled(
+        m,
         unit="FLOP/step",
         note="one denoising step of one clip: linear in latent frames, no attention",
     )
@@ -423,7 +425,8 @@ def add_outputs(m: Model, *, ai_minutes_from_shares: bool) -> None:
     beside the stated assumption), ``steady_fleet_gpus`` and ``peak_fleet_gpus``.
     """
 
-    @labelled(m, 
+    @labelled(
+        m,
         unit="video_minute",
         note="minutes of video whose inference compute equals the training compute",
     )

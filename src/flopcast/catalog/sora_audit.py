@@ -1,9 +1,8 @@
 """Audit of the 2024 Sora compute article: every number it states against what its own inputs imply.
 
-:func:`audit` recomputes each stated number with the article model
-(:func:`flopcast.catalog.sora.article`; also ``flopcast.catalog.sora.audit``) and then runs the article model with one change at a time
-(``model.replace``) to quantify the inconsistencies and simplifications of the reference
-(``sora-article-model.md``):
+:func:`audit` (also ``flopcast.catalog.sora.audit``) recomputes each stated number with the article model
+(:func:`flopcast.catalog.sora.article`) and then runs it with one change at a time (``model.replace``) to
+quantify the inconsistencies and simplifications of the reference (``sora-article-model.md``):
 
 1. the AI minutes per day: 8.5M + 6.5M is 15.0M, not the 10.7M the GPU counts use;
 2. utilization 100% in training and in "5 minutes per H100-hour", 50% in the fleet;

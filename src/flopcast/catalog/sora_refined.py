@@ -180,7 +180,8 @@ def refined() -> Model:
     def sora_params(param_scale: Q, dit_params: Q) -> Q:
         return param_scale * dit_params
 
-    @labelled(m, 
+    @labelled(
+        m,
         unit="1",
         note="hidden size with params = 12 x width^2 x layers (Wan2.1-14B: 5,400 vs 5,120)",
     )
@@ -284,7 +285,8 @@ def refined() -> Model:
     def vae_decode_flop(aspect_ratio: Q, gen_height_px: Q, gen_frames: Q, vae_decode_flop_per_pixel: Q) -> Q:
         return aspect_ratio * gen_height_px * gen_height_px * gen_frames * vae_decode_flop_per_pixel
 
-    @labelled(m, 
+    @labelled(
+        m,
         unit="FLOP/video_minute",
         note="(forward x steps x CFG passes + VAE decode) per minute of video",
     )

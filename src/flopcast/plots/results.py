@@ -47,10 +47,9 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def default_quantities(result: Result) -> tuple[str, ...]:
-    """The quantities to show by default: the outputs every Sora model shares, else the kept derived quantities.
+    """The quantities to show by default: the model's headline (:attr:`flopcast.Model.headline`) that was kept.
 
-    Derived quantities that feed no other derived quantity come first; if the model has none, the kept uncertain
-    assumptions are shown.
+    If none of it was kept, the kept uncertain assumptions are shown, else every kept quantity.
 
     Examples
     --------
@@ -59,15 +58,10 @@ def default_quantities(result: Result) -> tuple[str, ...]:
     >>> default_quantities(res)[:2]
     ('sora_train_flop', 'train_gpu_months')
     """
-    from flopcast.catalog.sora import OUTPUTS
-
-    if all(name in result for name in OUTPUTS):
-        return OUTPUTS
     model = result.model
-    used = {inp for d in model.derived.values() for inp in d.inputs}
-    sinks = [n for n in model.derived if n not in used and n in result]
-    if sinks:
-        return tuple(sinks)
+    headline = [n for n in model.headline if n in result]
+    if headline:
+        return tuple(headline)
     uncertain = [n for n in model.uncertain if n in result]
     return tuple(uncertain) if uncertain else result.names
 
