@@ -20,7 +20,16 @@ from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.model.graph import Graph
 from flopcast.model.nodes import Assumption, Derived, Node
 
-__all__ = ["TRIAL_DRAWS", "array_trial", "check_node", "check_real_result", "check_scale", "check_unit", "scalar_trial", "unit_trial"]
+__all__ = [
+    "TRIAL_DRAWS",
+    "array_trial",
+    "check_node",
+    "check_real_result",
+    "check_scale",
+    "check_unit",
+    "scalar_trial",
+    "unit_trial",
+]
 
 #: Draws of each uncertain assumption in the array trial: enough to see a NaN on a sixth of the support with
 #: probability 1 - (5/6)**64 > 0.9999, few enough to cost nothing when a model is built.
