@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from flopcast.errors import FlopcastTypeError, FlopcastValueError
+from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
 from flopcast.model.graph import Graph
 from flopcast.model.nodes import Assumption, Derived, Node
 
@@ -186,6 +186,8 @@ def array_trial(graph: Graph, node: Derived, trial: Mapping[str, Any]) -> Any:
             value = graph.evaluate(args, outputs=[node.name], given=node.inputs, n=TRIAL_DRAWS)[node.name]
     except FlopcastValueError as exc:  # the wrong shape: the graph names the quantity
         raise FlopcastValueError(f"{exc}; {_ARRAY_FIXES}") from exc
+    except FlopcastError:  # refused on draws for a reason the graph states (complex numbers)
+        raise
     except Exception as exc:
         raise FlopcastTypeError(
             f"derived {node.name!r}: its function fails on an array of {TRIAL_DRAWS} draws of its inputs "
