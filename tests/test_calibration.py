@@ -206,6 +206,18 @@ def test_unexplainable_observation_warns_with_high_pareto_k():
         cal = calibrate(m, [observe("x", 50.0, sigma=0.05)], n=20_000, seed=0)
     assert cal.diagnostics["pareto_k"] > 0.7
     assert "Pareto k" in str(record[0].message)
+    # Flagged where people read the result, not only in diagnostics.
+    assert str(cal).splitlines()[1].startswith(f"UNRELIABLE: Pareto k = {cal.diagnostics['pareto_k']:.2f} > 0.7")
+    table = cal.summary()
+    assert not table["reliable"].any() and table.attrs["flag"] == cal.flag()
+
+
+def test_well_explained_observation_is_not_flagged():
+    m = fc.Model("near")
+    m.assume("x", fc.LogNormal(0.0, 1.0))
+    cal = calibrate(m, [observe("x", 2.0, sigma=0.5)], n=20_000, seed=1)
+    assert cal.diagnostics["pareto_k"] <= 0.7 and cal.flag() is None
+    assert "UNRELIABLE" not in str(cal) and cal.summary()["reliable"].all()
 
 
 def test_impossible_observation_is_an_error():
@@ -307,7 +319,7 @@ def test_summary_and_str(latency_psis):
     table = latency_psis.summary(prob=0.8)
     assert list(table.columns) == [
         "unit", "prior_median", "prior_lower", "prior_upper",
-        "posterior_median", "posterior_lower", "posterior_upper", "width_ratio",
+        "posterior_median", "posterior_lower", "posterior_upper", "width_ratio", "reliable",
     ]  # fmt: skip
     assert table.attrs["prob"] == 0.8
     assert "work" not in table.index  # a point value is not a calibrated quantity

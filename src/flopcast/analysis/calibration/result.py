@@ -136,8 +136,9 @@ class Calibration:
         -------
         pandas.DataFrame
             Indexed by quantity; columns ``unit``, ``prior_median``, ``prior_lower``, ``prior_upper``,
-            ``posterior_median``, ``posterior_lower``, ``posterior_upper`` and ``width_ratio`` (posterior over
-            prior interval width: how much the observations narrowed it).
+            ``posterior_median``, ``posterior_lower``, ``posterior_upper``, ``width_ratio`` (posterior over
+            prior interval width: how much the observations narrowed it) and ``reliable`` (False for every row of a
+            PSIS calibration whose Pareto k exceeds 0.7; ``attrs["flag"]`` then says why).
 
         Examples
         --------
@@ -168,8 +169,33 @@ class Calibration:
         columns = ["unit", "prior_median", "prior_lower", "prior_upper", "posterior_median", "posterior_lower",
                    "posterior_upper", "width_ratio"]  # fmt: skip
         table = pd.DataFrame(rows, index=pd.Index(names, name="quantity"), columns=columns)
+        flag = self.flag()
+        table["reliable"] = flag is None
         table.attrs["prob"] = prob
+        table.attrs["flag"] = flag
         return table
+
+    def flag(self) -> str | None:
+        """Why this calibration's posterior should not be trusted (a PSIS Pareto k above 0.7), or None.
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> from flopcast.analysis.calibration import calibrate, observe
+        >>> m = fc.Model("m")
+        >>> _ = m.assume("x", fc.LogNormal(0.0, 1.0))
+        >>> calibrate(m, [observe("x", 2.0, sigma=0.5)], n=20_000, seed=1).flag() is None
+        True
+        """
+        from flopcast.analysis.calibration.psis import PARETO_K_THRESHOLD
+
+        k = self.diagnostics.get("pareto_k")
+        if self.method != "psis" or k is None or k <= PARETO_K_THRESHOLD:
+            return None
+        return (
+            f"UNRELIABLE: Pareto k = {k:.2f} > {PARETO_K_THRESHOLD}: the importance weights are dominated by a few "
+            "prior draws; use method='nuts', widen the priors, or check the observations"
+        )
 
     def __str__(self) -> str:
         from flopcast.formatting import eng, table
@@ -177,7 +203,11 @@ class Calibration:
         diag = ", ".join(
             f"{k} {eng(v) if isinstance(v, float) else v}" for k, v in self.diagnostics.items() if not k.endswith("_s")
         )
-        lines = [f"Calibration of {self.prior_model.name!r} by {self.method} ({diag})", "Observations:"]
+        lines = [f"Calibration of {self.prior_model.name!r} by {self.method} ({diag})"]
+        flag = self.flag()
+        if flag is not None:
+            lines.append(flag)
+        lines.append("Observations:")
         for obs in self.observations:
             given = f" given {len(obs.given)} value(s)" if obs.given else ""
             width = f"+/- {obs.sigma:g}" if obs.kind == "absolute" else f"sigma(log) {obs.sigma:g}"
