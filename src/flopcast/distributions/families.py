@@ -497,6 +497,7 @@ class Beta(_Bounded):
         if self.lower != 0.0 or self.upper != 1.0:
             x *= self.upper - self.lower
             x += self.lower
+            np.clip(x, self.lower, self.upper, out=x)  # lower + width * 1 can round past upper
         return x
 
     def _cdf(self, x: Array) -> Array:
