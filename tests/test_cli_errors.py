@@ -94,3 +94,16 @@ def test_a_folder_of_the_users_is_refused_with_the_commands_options(tmp_path):
         "choose a new or empty --out, or add --force to write beside them (they are kept)"
     ]
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["latency", "--config", "no-such.toml"], "flopcast: error: --config 'no-such.toml': cannot read it"),
+        (["latency", "--cfg", "two"], "flopcast: error: argument --cfg: expected a number, got 'two'"),
+    ],
+)
+def test_latency_option_errors_found_by_the_fuzz(args, expected, capsys: pytest.CaptureFixture[str]):
+    """Two cases the command fuzz found: a missing --config file was a traceback; --cfg was named --cfg-passes."""
+    assert cli.main(args) == 2
+    assert capsys.readouterr().err.startswith(expected)

@@ -38,7 +38,7 @@ import math
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from flopcast.analysis.sobol import MIN_RELIABLE_N
@@ -193,7 +193,11 @@ def _add_latency(p: argparse.ArgumentParser) -> None:
     for key, meaning in latency_config_keys().items():
         flag = flags.get(key, "--" + key.replace("_", "-"))
         if flag is not None:
-            p.add_argument(flag, dest=key, metavar="X" if key != "gpu" else "NAME", help=meaning.replace("%", "%%"))
+            # Numbers are parsed by argparse, whose error then names the flag the user typed.
+            kind: Callable[[str], Any] = str if key == "gpu" else _number
+            p.add_argument(
+                flag, dest=key, type=kind, metavar="NAME" if key == "gpu" else "X", help=meaning.replace("%", "%%")
+            )
     p.add_argument("--resolution", metavar="WxH", help="frame size in pixels, e.g. 1280x720")
     p.add_argument("--vae", metavar="TxHxW", help="VAE compression, temporal x height x width, e.g. 4x8x8")
     p.add_argument("--n", type=_positive_int, default=20_000, help="draws (default 20000)")
@@ -217,6 +221,13 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
     return value
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
 
 
 def _power_of_two(text: str) -> int:
@@ -490,13 +501,12 @@ def _cmd_latency(args: argparse.Namespace) -> None:
                 config.update(tomllib.load(fh))
         except tomllib.TOMLDecodeError as exc:
             raise UsageError(f"--config {args.config}: not valid TOML ({exc})") from None
+        except OSError as exc:
+            raise UsageError(f"--config {args.config!r}: cannot read it ({exc.strerror or exc})") from None
     for key in (*latency_config_keys(), "resolution", "vae"):
-        text = getattr(args, key, None)
-        if text is not None:
-            try:
-                config[key] = text if key in ("gpu", "resolution", "vae") else float(text)
-            except ValueError:
-                raise UsageError(f"--{key.replace('_', '-')}: expected a number, got {text!r}") from None
+        value = getattr(args, key, None)  # numbers are parsed by argparse (see _add_latency)
+        if value is not None:
+            config[key] = value
     if not config:
         raise UsageError("give the model's configuration: --config FILE or --params, --width, ... (see --help)")
     p, fit = latency_prediction(config, n=args.n, seed=args.seed, prob=args.prob)
