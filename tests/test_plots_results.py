@@ -33,7 +33,7 @@ def test_forest_plot(result):
 
     from flopcast.plots import forest_plot
 
-    fig = forest_plot(result, reference=sora.ARTICLE_VALUES)
+    fig = forest_plot(result, reference=sora.ARTICLE_VALUES, reference_label="article")
     assert isinstance(fig, Figure)
     assert len(fig.axes) == len(sora.OUTPUTS)
     ax = fig.axes[0]

@@ -130,7 +130,7 @@ def forest_plot(
     *,
     probs: Sequence[float] = (0.9, 0.5),
     reference: Reference | None = None,
-    reference_label: str = "article",
+    reference_label: str = "reference",
     log: bool | None = None,
     title: str | None = None,
 ) -> Figure:
@@ -147,7 +147,7 @@ def forest_plot(
     reference : mapping, optional
         Values to mark on each row, ``name -> value`` or ``name -> (low, high)``, e.g.
         :data:`flopcast.catalog.sora.ARTICLE_VALUES`.
-    reference_label : str, default "article"
+    reference_label : str, default "reference"
         Legend label of the reference values.
     log : bool, optional
         Log x axes (default: when every value is positive).
@@ -228,7 +228,7 @@ def distribution_plot(
     kind: str = "cdf",
     prob: float = 0.9,
     reference: Reference | None = None,
-    reference_label: str = "article",
+    reference_label: str = "reference",
     log: bool | None = None,
     columns: int = 2,
 ) -> Figure:
@@ -251,7 +251,7 @@ def distribution_plot(
         Mass of the shaded equal-tailed interval.
     reference : mapping, optional
         Values to mark, ``name -> value`` or ``name -> (low, high)``.
-    reference_label : str, default "article"
+    reference_label : str, default "reference"
         Legend label of the reference values.
     log : bool, optional
         Log x axes (default: when every value is positive).
