@@ -44,7 +44,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from flopcast.analysis.sobol import MIN_RELIABLE_N
 from flopcast.cli_models import DEFAULT_MODEL, builtin_models, load_model
 from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
-from flopcast.formatting import eng, table
+from flopcast.formatting import fixed, interval, number, table
+from flopcast.formatting import row as format_row
 from flopcast.report import DEFAULT_SENSITIVITY_N
 
 if TYPE_CHECKING:
@@ -421,13 +422,13 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
     for rank, row in enumerate(ranked, 1):
         lo, hi = at.get(row["input"], (math.nan, math.nan))
         rows.append(
-            [str(rank), row["input"], f"{row['ST']:.3f}", f"[{row['ST_lower']:.3f}, {row['ST_upper']:.3f}]",
-             f"{row['S1']:.3f}", eng(lo), eng(hi), eng(abs(hi - lo))]
+            [str(rank), row["input"], fixed(row["ST"]), interval(row["ST_lower"], row["ST_upper"], decimals=3),
+             fixed(row["S1"]), *format_row([lo, hi, abs(hi - lo)], unit)]
         )  # fmt: skip
     target = f"log({output})" if log else output
     print(f"Drivers of {target} [{unit}] in model {model.name!r}: total (ST) and first-order (S1) Sobol' indices")
     print(f"(n = {indices.attrs.get('n', args.n)} base samples, seed {args.seed}, 95% bootstrap intervals), and the")
-    base = eng(float(swings["base"]))
+    base = number(float(swings["base"]), unit)
     print(f"output with each input at its 5% / 95% quantile, the others at their medians (base {base})\n")
     print(table(["rank", "input", "ST", "ST 95%", "S1", "output at 5%", "output at 95%", "swing"], rows, "rlrrrrrr"))
 
@@ -477,9 +478,11 @@ def _cmd_report(args: argparse.Namespace) -> None:
     rows = []
     for name in report.outputs:
         r = s.loc[name]
-        row = [name, str(r["unit"]), eng(r["median"]), f"[{eng(r['eti_lower'])}, {eng(r['eti_upper'])}]"]
-        if shown:
-            row.append("; ".join(f"{label}: {eng(v)}" for label, v in references.get(name, {}).items()))
+        refs = references.get(name, {}) if shown else {}
+        cells = format_row([r["median"], (r["eti_lower"], r["eti_upper"]), *refs.values()], r["unit"])
+        row = [name, str(r["unit"]), *cells[:2]]
+        if shown:  # the references in the row's number style
+            row.append("; ".join(f"{label}: {text}" for label, text in zip(refs, cells[2:], strict=True)))
         rows.append(row)
     headers = ["quantity", "unit", "median", f"{pct} interval"] + (["reference values"] if shown else [])
     print(f"{model.name}: {args.n:,} draws, seed {args.seed}, {args.design} design\n")

@@ -1,11 +1,32 @@
-"""Readable numbers and aligned text tables for the terminal, reports and ``describe()``."""
+"""Readable numbers, intervals, money, distributions in words and aligned text tables.
+
+Every table, the command line, ``describe()``, the figures and the report format their numbers here, so one
+quantity reads the same everywhere:
+
+- a number in engineering style, the style chosen once per row (:func:`row`): ``4,211``, ``0.25``, ``1.08e25``;
+- an interval as ``low – high`` (an en dash between spaces), never ``[a, b]`` or ``a .. b``; a fixed value is
+  the value alone (:func:`interval`);
+- money from the unit: ``USD`` gives ``$75.9M`` (:func:`number`);
+- a distribution in words with its 90% interval: ``lognormal, 90% in 10 – 60`` (:func:`distribution`).
+
+Examples
+--------
+>>> from flopcast.formatting import interval, number
+>>> interval(1080, 120_500), interval(3600, 3600), number(7.59e7, "USD")
+('1,080 – 120,500', '3,600', '$75.9M')
+"""
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["eng", "table"]
+__all__ = ["DASH", "distribution", "eng", "fixed", "interval", "number", "row", "table"]
+
+#: Between the ends of an interval: an en dash between spaces.
+DASH = " – "
 
 _PREFIXES = {
     -12: "p",
@@ -21,9 +42,48 @@ _PREFIXES = {
     18: "E",
 }
 
+#: Currency codes a unit may start with, and their symbols.
+_CURRENCIES = {"USD": "$", "EUR": "€", "GBP": "£"}
+#: Suffixes of money (thousand, million, billion, trillion): ``$1.2B`` reads better than ``$1.2G``.
+_MONEY_SUFFIXES = {3: "k", 6: "M", 9: "B", 12: "T"}
+
+#: Beyond these magnitudes a row switches to scientific notation (``1.2e6``): plain digits would be too long.
+_PLAIN_RANGE = (1e-3, 1e6)
+
+
+def _bad(v: float) -> str | None:
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return None
+
+
+def _sci(v: float, digits: int) -> str:
+    """Scientific notation without a plus sign or leading zeros: ``1.08e25``, ``5e-4``."""
+    exponent = math.floor(math.log10(abs(v)))
+    mantissa = v / 10**exponent
+    text = f"{mantissa:.{digits}g}"
+    if text.lstrip("-").startswith("10") and "." not in text[:4]:  # 9.996 rounds up to 10
+        mantissa /= 10
+        exponent += 1
+        text = f"{mantissa:.{digits}g}"
+    return f"{text}e{exponent}"
+
+
+def _plain(v: float, digits: int) -> str:
+    """``digits`` significant digits, whole numbers above 10^(digits-1) in full with thousands separators."""
+    exponent = math.floor(math.log10(abs(v)))
+    if exponent >= digits - 1:
+        return f"{v:,.0f}"
+    text = f"{v:.{digits}g}"
+    return _sci(v, digits) if "e" in text else text
+
 
 def eng(value: float, digits: int = 3, style: str = "sci") -> str:
-    """Format a number for people: ``style="sci"`` gives ``1.08e25``; ``style="si"`` gives ``15.3M``.
+    """Format one number for people: ``style="sci"`` gives ``1.08e25``; ``style="si"`` gives ``15.3M``.
+
+    Numbers from 0.001 to a million are written out (``4,211``, ``0.5``); others in scientific notation.
 
     Examples
     --------
@@ -31,33 +91,226 @@ def eng(value: float, digits: int = 3, style: str = "sci") -> str:
     >>> eng(1.08e25), eng(15_300_000, style="si"), eng(4211.3), eng(0.5)
     ('1.08e25', '15.3M', '4,211', '0.5')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return "nan"
     v = float(value)
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
+    bad = _bad(v)
+    if bad is not None:
+        return bad
     if v == 0:
         return "0"
     exponent = math.floor(math.log10(abs(v)))
     if style == "si" and -12 <= exponent < 21:
         e3 = 3 * (exponent // 3)
         return f"{v / 10**e3:.{digits}g}{_PREFIXES[e3]}"
-    if 0 <= exponent < 6:
-        # Whole numbers up to a million read best with thousands separators.
-        return f"{v:,.0f}" if exponent >= digits - 1 else f"{v:.{digits}g}"
-    if -3 <= exponent < 0:
-        return f"{v:.{digits}g}"
-    mantissa = v / 10**exponent
-    text = f"{mantissa:.{digits}g}"
-    if text.startswith(("10", "-10")) and "." not in text[:3]:
-        mantissa /= 10
-        exponent += 1
-        text = f"{mantissa:.{digits}g}"
-    return f"{text}e{exponent}"
+    if _PLAIN_RANGE[0] <= abs(v) < _PLAIN_RANGE[1]:
+        return _plain(v, digits)
+    return _sci(v, digits)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], align: str | None = None) -> str:
+def _currency(unit: str | None) -> str | None:
+    """The symbol of a unit that starts with a currency code (``USD``, ``USD/GPU/hour``), else None."""
+    if not unit:
+        return None
+    head = unit.strip().replace("*", "/").replace(" ", "/").split("/", 1)[0]
+    return _CURRENCIES.get(head)
+
+
+def _money(v: float, symbol: str, digits: int) -> str:
+    sign, a = ("-" if v < 0 else ""), abs(v)
+    if a == 0:
+        return f"{symbol}0"
+    exponent = math.floor(math.log10(a))
+    e3 = 3 * (exponent // 3)
+    if e3 in _MONEY_SUFFIXES:
+        text = f"{a / 10**e3:.{digits}g}"
+        if float(text) >= 1000 and e3 + 3 in _MONEY_SUFFIXES:  # 999.96k rounds to 1e3k: say 1M
+            e3 += 3
+            text = f"{a / 10**e3:.{digits}g}"
+        return f"{sign}{symbol}{text}{_MONEY_SUFFIXES[e3]}"
+    if 1e-2 <= a < 1e3:
+        return f"{sign}{symbol}{a:.{digits}g}"
+    return f"{sign}{symbol}{_sci(a, digits)}"
+
+
+def row(values: Sequence[float | tuple[float, float]], unit: str | None = None, digits: int = 3) -> list[str]:
+    """Format the numbers of one table row (a median and its intervals, say) in one style chosen for the row.
+
+    The style is plain digits when every value lies between 0.001 and a million, else scientific notation for
+    all of them, so ``9,000`` does not sit beside ``2.5e6``. A unit that starts with a currency code gives money:
+    ``$75.9M``. A pair ``(low, high)`` is an interval, written ``low – high`` (the value alone when both ends
+    are equal).
+
+    Parameters
+    ----------
+    values : sequence of float or (float, float)
+        The numbers and intervals of the row.
+    unit : str, optional
+        Their unit; only a currency (``USD``, ``EUR``, ``GBP``, alone or as ``USD/GPU/hour``) changes the format.
+    digits : int, default 3
+        Significant digits.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from flopcast.formatting import row
+    >>> row([4211.3, (1080, 120_500)]), row([9000, 2.5e6]), row([7.59e7, (2e7, 1.2e9)], "USD")
+    (['4,211', '1,080 – 120,500'], ['9e3', '2.5e6'], ['$75.9M', '$20M – $1.2B'])
+    """
+    items = [tuple(float(x) for x in v) if isinstance(v, tuple | list) else (float(v),) for v in values]
+    symbol = _currency(unit)
+    finite = [abs(x) for item in items for x in item if math.isfinite(x) and x != 0]
+    plain = all(_PLAIN_RANGE[0] <= a < _PLAIN_RANGE[1] for a in finite)
+
+    def one(v: float) -> str:
+        bad = _bad(v)
+        if bad is not None:
+            return bad
+        if symbol is not None:
+            return _money(v, symbol, digits)
+        if v == 0:
+            return "0"
+        return _plain(v, digits) if plain else _sci(v, digits)
+
+    out = []
+    for item in items:
+        if len(item) == 2 and item[0] != item[1]:
+            out.append(f"{one(item[0])}{DASH}{one(item[1])}")
+        else:
+            out.append(one(item[0]))
+    return out
+
+
+def number(value: float, unit: str | None = None, digits: int = 3) -> str:
+    """Format one number, as money when the unit is a currency.
+
+    Examples
+    --------
+    >>> from flopcast.formatting import number
+    >>> number(1.08e25, "FLOP"), number(12_361, "GPU*month"), number(2.5, "USD/GPU/hour"), number(7.59e7, "USD")
+    ('1.08e25', '12,361', '$2.5', '$75.9M')
+    """
+    return row([value], unit, digits)[0]
+
+
+def fixed(value: float, decimals: int = 3) -> str:
+    """A number with a fixed count of decimals (indices, shares), ``-`` when undefined, never ``-0.000``.
+
+    Examples
+    --------
+    >>> from flopcast.formatting import fixed
+    >>> fixed(0.41234), fixed(-0.0001), fixed(float("nan"))
+    ('0.412', '0.000', '-')
+    """
+    v = float(value)
+    if math.isnan(v):
+        return "-"
+    text = f"{v:.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def interval(
+    low: float, high: float, unit: str | None = None, digits: int = 3, *, decimals: int | None = None
+) -> str:
+    """Format an interval as ``low – high``; a fixed value (``low == high``) as the value alone.
+
+    ``decimals`` writes both ends with that many decimals instead (Sobol' indices: ``0.120 – 0.480``).
+
+    Examples
+    --------
+    >>> from flopcast.formatting import interval
+    >>> interval(1080, 120_500), interval(6.4e20, 1.25e21), interval(60, 60), interval(2e6, 3.1e7, "USD")
+    ('1,080 – 120,500', '6.4e20 – 1.25e21', '60', '$2M – $31M')
+    >>> interval(0.12, 0.48, decimals=3)
+    '0.120 – 0.480'
+    """
+    if decimals is not None:
+        return f"{fixed(low, decimals)}{DASH}{fixed(high, decimals)}"
+    return row([(low, high)], unit, digits)[0]
+
+
+#: Names of the families in words (class name -> words).
+_FAMILY_WORDS = {
+    "LogNormal": "lognormal",
+    "Normal": "normal",
+    "Uniform": "uniform",
+    "LogUniform": "log-uniform",
+    "Triangular": "triangular",
+    "Beta": "beta",
+    "PERT": "PERT",
+    "Mixture": "mixture",
+    "Empirical": "empirical",
+}
+
+
+def _family(dist: Any) -> str:
+    name = type(dist).__name__
+    if name == "Truncated":
+        return f"truncated {_family(dist.base)}"
+    if name == "ScipyDistribution":
+        return f"scipy {dist.frozen.dist.name}"
+    return _FAMILY_WORDS.get(name, name.lower())
+
+
+def distribution(dist: Any, unit: str | None = None, prob: float = 0.9) -> str:
+    """A distribution in words with its central interval: ``lognormal, 90% in 10 – 60``.
+
+    A point value is ``fixed at 3,600``; a choice lists its values (``one of 4, 6, 8``) and their probabilities
+    when they differ.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> from flopcast.formatting import distribution
+    >>> distribution(fc.lognormal(10, 60)), distribution(fc.point(3600))
+    ('lognormal, 90% in 10 – 60', 'fixed at 3,600')
+    >>> distribution(fc.choice([4, 6, 8], probs=[0.4, 0.2, 0.4]))
+    'one of 4 (40%), 6 (20%), 8 (40%)'
+    >>> distribution(fc.uniform(2e6, 9e6), "USD")
+    'uniform, 90% in $2.35M – $8.65M'
+    """
+    name = type(dist).__name__
+    if name == "Point":
+        return f"fixed at {number(dist.value, unit)}"
+    if name == "Choice":
+        values = row(dist.values, unit)
+        probs = [float(p) for p in dist.probs]
+        if max(probs) - min(probs) < 1e-12:
+            return "one of " + ", ".join(values)
+        return "one of " + ", ".join(f"{v} ({p:.0%})" for v, p in zip(values, probs, strict=True))
+    lo, hi = (float(v) for v in dist.interval(prob))
+    return f"{_family(dist)}, {prob:.0%} in {interval(lo, hi, unit)}"
+
+
+def _wrap_widths(widths: list[int], wrappable: Sequence[int], max_width: int) -> list[int]:
+    """Narrow the wrappable columns, widest first, until the table fits in ``max_width`` (each keeps 10)."""
+    widths = list(widths)
+    total = sum(widths) + 2 * (len(widths) - 1)
+    while total > max_width:
+        candidates = [i for i in wrappable if widths[i] > 10]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+        total -= 1
+    return widths
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    align: str | None = None,
+    *,
+    max_width: int | None = None,
+    wrap: Sequence[int] = (),
+) -> str:
     """An aligned plain-text table; ``align`` has one ``l``/``r`` per column (numbers right by default).
+
+    With ``max_width``, the columns listed in ``wrap`` (indices) are narrowed, widest first, and their cells
+    wrapped on several lines until the table fits.
 
     Examples
     --------
@@ -67,16 +320,33 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], align: str |
     ----  -----
     a         1
     bb       22
+    >>> print(table(["name", "source"], [["a", "a long source text"]], max_width=16, wrap=[1]))
+    name  source
+    ----  ----------
+    a     a long
+          source
+          text
     """
-    cells = [[str(c) for c in row] for row in rows]
+    cells = [[str(c) for c in r] for r in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     if align is None:
         align = "l" + "r" * (len(headers) - 1)
+    if max_width is not None:
+        widths = _wrap_widths(widths, wrap, max_width)
 
     def line(values: Sequence[str]) -> str:
         parts = [v.ljust(w) if a == "l" else v.rjust(w) for v, w, a in zip(values, widths, align, strict=True)]
         return "  ".join(parts).rstrip()
 
+    def lines(values: Sequence[str]) -> list[str]:
+        split = [
+            textwrap.wrap(v, w, break_on_hyphens=False) or [""] if len(v) > w else [v]
+            for v, w in zip(values, widths, strict=True)
+        ]
+        height = max(len(s) for s in split)
+        return [line([s[k] if k < len(s) else "" for s in split]) for k in range(height)]
+
     out = [line(list(headers)), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in cells)
+    for r in cells:
+        out.extend(lines(r))
     return "\n".join(out)

@@ -35,7 +35,7 @@ from flopcast.analysis.ranks import elasticities, prcc, rank_correlations
 from flopcast.analysis.sobol import saltelli_indices, sobol
 from flopcast.analysis.tornado import tornado
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
-from flopcast.formatting import eng, table
+from flopcast.formatting import fixed, interval, number, row, table
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -136,14 +136,6 @@ def check_inputs(model: Model, inputs: str | Iterable[str] | None) -> tuple[str,
 
 
 # ---------------------------------------------------------------------------------------------- the readable table
-def _num(value: Any, digits: int = 3) -> str:
-    v = float(value)
-    if np.isnan(v):
-        return "-"
-    text = f"{v:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.000"
-
-
 def _sobol_tables(ds: xr.Dataset, digits: int) -> list[str]:
     blocks = []
     level = ds.attrs.get("conf_level", 0.95)
@@ -151,18 +143,18 @@ def _sobol_tables(ds: xr.Dataset, digits: int) -> list[str]:
     pct = f"{100 * level:g}%"
     for out in ds["output"].values.tolist():
         sub = ds.sel(output=out)
-        order = np.argsort(-np.nan_to_num(sub["ST"].values, nan=-np.inf), kind="stable")
+        order = np.argsort(-np.nan_tofixed(sub["ST"].values, nan=-np.inf), kind="stable")
         rows = []
         for i in order:
             s1, st = sub["S1"].values[i], sub["ST"].values[i]
             rows.append(
                 [
                     str(sub["input"].values[i]),
-                    _num(s1, digits),
-                    f"[{_num(sub['S1_lower'].values[i], digits)}, {_num(sub['S1_upper'].values[i], digits)}]",
-                    _num(st, digits),
-                    f"[{_num(sub['ST_lower'].values[i], digits)}, {_num(sub['ST_upper'].values[i], digits)}]",
-                    _num(st - s1, digits),
+                    fixed(s1, digits),
+                    interval(sub["S1_lower"].values[i], sub["S1_upper"].values[i], decimals=digits),
+                    fixed(st, digits),
+                    interval(sub["ST_lower"].values[i], sub["ST_upper"].values[i], decimals=digits),
+                    fixed(st - s1, digits),
                 ]
             )
         title = f"{'log(' + out + ')' if log else out}: Sobol' indices, n = {ds.attrs.get('n')}, {pct} intervals"
@@ -176,7 +168,7 @@ def _sobol_tables(ds: xr.Dataset, digits: int) -> list[str]:
                 for k in range(j + 1, len(names))
             ]
             pairs.sort(key=lambda p: -p[0])
-            rows2 = [[f"{a} x {b}", _num(v, digits), f"+/- {_num(c, digits)}"] for _, a, b, v, c in pairs[:10]]
+            rows2 = [[f"{a} x {b}", fixed(v, digits), f"+/- {fixed(c, digits)}"] for _, a, b, v, c in pairs[:10]]
             if rows2:
                 text += "\n\nlargest second-order indices\n" + table(["pair", "S2", pct], rows2)
         blocks.append(text)
@@ -184,21 +176,19 @@ def _sobol_tables(ds: xr.Dataset, digits: int) -> list[str]:
 
 
 def _tornado_table(ds: xr.Dataset) -> str:
+    unit = ds.attrs.get("unit")
     rows = [
         [
             str(name),
-            eng(ds["low"].values[i]),
-            eng(ds["high"].values[i]),
-            eng(ds["output_at_low"].values[i]),
-            eng(ds["output_at_high"].values[i]),
-            eng(ds["swing"].values[i]),
+            *row([ds["low"].values[i], ds["high"].values[i]]),
+            *row([ds["output_at_low"].values[i], ds["output_at_high"].values[i], ds["swing"].values[i]], unit),
         ]
         for i, name in enumerate(ds["input"].values.tolist())
     ]
     ql, qh = ds.attrs.get("quantile_low", 0.05), ds.attrs.get("quantile_high", 0.95)
     title = (
         f"{ds.attrs.get('output', 'output')}: one-at-a-time swings from the {ql:g} to the {qh:g} quantile, "
-        f"others at their medians (base {eng(float(ds['base']))})"
+        f"others at their medians (base {number(float(ds['base']), unit)})"
     )
     return title + "\n" + table(["input", "low", "high", "output at low", "output at high", "swing"], rows)
 
@@ -212,10 +202,10 @@ def _matrix_tables(ds: xr.Dataset, digits: int) -> list[str]:
             continue
         da = da.transpose("input", "output")
         rows = [
-            [str(name), *(_num(v, digits) for v in da.values[i])] for i, name in enumerate(ds["input"].values.tolist())
+            [str(name), *(fixed(v, digits) for v in da.values[i])] for i, name in enumerate(ds["input"].values.tolist())
         ]
         if var == "src" and "r2" in ds:
-            rows.append(["(R^2 of the log-log fit)", *(_num(v, digits) for v in ds["r2"].values)])
+            rows.append(["(R^2 of the log-log fit)", *(fixed(v, digits) for v in ds["r2"].values)])
         title = str(da.attrs.get("long_name", var))
         blocks.append(title + "\n" + table(["input", *map(str, outputs)], rows))
     return blocks
