@@ -22,6 +22,7 @@ import pandas as pd
 import flopcast as fc
 from flopcast.catalog.latency_fit import fit, utilization_hierarchy, write_fit
 from flopcast.catalog.video_latency import latency_observations, latency_settings, video_latency
+from flopcast.formatting import interval
 
 # A model that is not in the data: Step-Video-T2V's published configuration (30B, 48 layers x 6144, a 16x16
 # spatial and 8x temporal VAE with 1x1 patches), 992x544, 204 frames, 50 steps with CFG, on one H100.
@@ -40,7 +41,7 @@ def loo_table(hierarchical: bool, seed: int = 3) -> pd.DataFrame:
     for row in table.itertuples():
         inside = "yes" if row.covered else "NO"
         print(f"| {row.subject} | {row.observed:g} | {row.predicted_median:.3g} | "
-              f"{row.predicted_lower:.3g} .. {row.predicted_upper:.3g} | {inside} |")  # fmt: skip
+              f"{interval(row.predicted_lower, row.predicted_upper)} | {inside} |")  # fmt: skip
     width = np.median(table["predicted_upper"] / table["predicted_lower"])
     log_error = np.mean(np.abs(np.log(table["predicted_median"] / table["observed"])))
     print(f"coverage {table['covered'].sum()}/{len(table)} = {table.attrs['coverage']:.0%}; median width (hi/lo) "
@@ -64,12 +65,12 @@ def main() -> None:
     new = cal.model_for(None, seed=2).replace(**settings).simulate(20_000, seed=3)
     lo, hi = new.interval("latency_s", prob=0.9)
     print(f"\nStep-Video-T2V (not in the data), 992x544, 204 frames, one H100: median "
-          f"{np.median(new['latency_s']):.0f} s, 90% {lo:.0f} .. {hi:.0f} s")  # fmt: skip
+          f"{np.median(new['latency_s']):.0f} s, 90% {interval(lo, hi, decimals=0)} s")  # fmt: skip
     # A known model keeps its own utilization: Wan2.1-14B at 121 frames instead of 81.
     wan = cal.model_for("Wan2.1-T2V-14B", seed=4).replace(frames=121.0).simulate(20_000, seed=5)
     lo, hi = wan.interval("latency_s", prob=0.9)
     print(f"Wan2.1-T2V-14B, 1280x720, 121 frames, one H100: median {np.median(wan['latency_s']):.0f} s, "
-          f"90% {lo:.0f} .. {hi:.0f} s")  # fmt: skip
+          f"90% {interval(lo, hi, decimals=0)} s")  # fmt: skip
 
     loo = {"pooled": loo_table(hierarchical=False), "hierarchy": loo_table(hierarchical=True)} if args.loo else None
     if args.write_fit:

@@ -6,7 +6,7 @@ Run: ``python examples/quickstart.py``
 """
 
 import flopcast as fc
-from flopcast.formatting import eng, table
+from flopcast.formatting import number, row, table
 
 
 def build() -> fc.Model:
@@ -34,16 +34,17 @@ def main() -> None:
     result = model.simulate(100_000, seed=1)
     summary = result.summary(prob=0.9)
     rows = [
-        [name, summary.loc[name, "unit"], eng(summary.loc[name, "median"]),
-         f"[{eng(summary.loc[name, 'eti_lower'])}, {eng(summary.loc[name, 'eti_upper'])}]"]
+        [name, unit, *row([s["median"], (s["eti_lower"], s["eti_upper"])], unit)]
         for name in ("train_flop", "gpu_days")
-    ]  # fmt: skip
+        for s in [summary.loc[name]]
+        for unit in [s["unit"]]
+    ]
     print(f"{model.name}: median and 90% interval of {result.n:,} draws\n")
     print(table(["quantity", "unit", "median", "90% interval"], rows, "llrr"))
 
     what_if = fc.compare({"as assumed": model, "MFU 60%": model.replace(mfu=0.6)}, n=100_000, seed=1)
     medians = what_if.summary(quantities="gpu_days")["median"]
-    print(f"\nWhat if MFU were 60%? median GPU-days {eng(medians.iloc[0])} -> {eng(medians.iloc[1])}")
+    print(f"\nWhat if MFU were 60%? median GPU-days {number(medians.iloc[0])} -> {number(medians.iloc[1])}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import time
 
 import flopcast as fc
 from flopcast.catalog.sora import OUTPUTS, article, refined, uncertain
-from flopcast.formatting import eng, table
+from flopcast.formatting import interval, row, table
 
 N = 200_000
 SEED = 2024
@@ -21,7 +21,8 @@ SEED = 2024
 
 def _interval(res: fc.Result, name: str) -> tuple[str, str]:
     lo, med, hi = res.quantile(name, [0.05, 0.5, 0.95])
-    return eng(med), f"[{eng(lo)}, {eng(hi)}]"
+    med_text, interval_text = row([med, (lo, hi)], res.unit(name))
+    return med_text, interval_text
 
 
 def rows(n: int = N, seed: int = SEED) -> list[list[str]]:
@@ -32,7 +33,7 @@ def rows(n: int = N, seed: int = SEED) -> list[list[str]]:
     out = []
     for name in OUTPUTS:
         a_lo, a_hi = low[name], high[name]
-        art = eng(a_lo) if a_lo == a_hi else f"{eng(a_lo)} - {eng(a_hi)}"
+        art = interval(a_lo, a_hi, u.unit(name))
         out.append([name, u.unit(name), art, *_interval(u, name), *_interval(r, name)])
     return out
 

@@ -18,6 +18,7 @@ import flopcast as fc
 from flopcast.catalog.hardware import get_accelerator
 from flopcast.catalog.latency_fit import stored_fit
 from flopcast.catalog.sora_article import article
+from flopcast.formatting import interval, number
 
 PRICES = (
     "SemiAnalysis H100 rental index via secondary sources: $2.99 (Oct 2024), $1.70 (Oct 2025 low), $2.35 (Mar 2026)"
@@ -83,7 +84,7 @@ def main() -> None:
     ):
         med = float(np.median(res[name]))
         lo, hi = res.interval(name, prob=0.9)
-        print(f"  {name:28s} {med:10.3g}  (90%: {lo:.3g} .. {hi:.3g})  {unit}")
+        print(f"  {name:28s} {number(med, unit):>10}  (90%: {interval(lo, hi, unit)})  {unit}")
     flop = res["flop_per_video_minute"]
     ratio = np.median(flop) / article_flop
     print(f"\nArticle: {article_flop:.3g} FLOP and {article_minutes:.2f} minutes of video per H100-hour")

@@ -72,7 +72,12 @@ def test_models_lists_builtins_one_line_each():
 def test_describe_table_and_json():
     proc = run("describe", "refined")
     assert proc.returncode == 0, proc.stderr
-    assert "90% interval" in proc.stdout and "source" in proc.stdout and "Derived quantities" in proc.stdout
+    assert "lognormal, 90% in" in proc.stdout and "Derived quantities" in proc.stdout
+    assert max(len(line) for line in proc.stdout.splitlines()) <= 120
+    assert "source" not in proc.stdout.splitlines()[3] and "--wide" in proc.stdout
+    wide = run("describe", "refined", "--wide")
+    assert wide.stdout.splitlines()[3].split()[-1] == "source"
+    assert max(len(line) for line in wide.stdout.splitlines()) > 120  # the sources, unwrapped
     data = json.loads(run("describe", "--json").stdout)
     assert data["model"] == "sora-uncertain"
     names = {a["name"] for a in data["assumptions"]}

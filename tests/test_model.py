@@ -235,6 +235,7 @@ def test_describe_rows_and_table():
     assert row["interval_90"] == pytest.approx((1e20, 1e22), rel=1e-9)
     assert d.derived[1] == {
         "name": "gpu_days",
+        "label": "gpu_days",
         "unit": "GPU*day",
         "inputs": ["gpu_seconds", "seconds_per_day"],
         "point": pytest.approx(1e21 / 4e14 / 86400),
@@ -242,6 +243,7 @@ def test_describe_rows_and_table():
     }
     text = str(d)
     assert "Assumptions" in text and "gpu_days" in text and "FLOP/s/GPU" in text
+    assert row["summary"] == "lognormal, 90% in 1e20 – 1e22" and row["summary"] in text
 
 
 def test_math_helpers_work_in_derived_functions():

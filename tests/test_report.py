@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from flopcast.catalog import sora
-from flopcast.formatting import eng
+from flopcast.formatting import row
 from flopcast.report import Report, headline_outputs, write_report
 
 SECTIONS = ("# flopcast report", "## Summary", "## Headline intervals", "## Sensitivity", "## Assumptions",
@@ -48,21 +48,20 @@ def test_figures_are_pngs_of_sensible_size(report: Report):
 def test_headline_numbers_equal_the_results(report: Report):
     text = (report.path / "report.md").read_text()
     summary = report.result.summary(0.9, sora.OUTPUTS)
+    references = report.result.model.presentation.references
     for name in sora.OUTPUTS:
         line = next(line for line in text.splitlines() if f"(`{name}`)" in line and line.startswith("|"))
         x = report.result[name]
-        lo, med, hi = np.quantile(x, [0.05, 0.5, 0.95])
+        lo, lo50, med, hi50, hi = np.quantile(x, [0.05, 0.25, 0.5, 0.75, 0.95])
         cells = [c.strip() for c in line.strip("|").split("|")]
-        assert cells[2] == eng(med)
-        assert cells[3] == f"{eng(lo)} - {eng(hi)}"
+        refs = references[name]
+        # one style for the whole row, the article's values included: '8.9e4' beside '5.03e5', not '89,000'
+        expected = row([med, (lo, hi), (lo50, hi50), np.mean(x), *refs.values()], report.result.unit(name))
+        assert cells[2:6] == expected[:4]
+        assert cells[-1] == "; ".join(f"{label}: {text}" for label, text in zip(refs, expected[4:], strict=True))
         assert summary.loc[name, "median"] == pytest.approx(med)
         low, high = sora.ARTICLE_VALUES[name]
-        expected = (
-            f"the article: {eng(low)}"
-            if low == high
-            else f"the article (low case): {eng(low)}; the article (high case): {eng(high)}"
-        )
-        assert cells[-1] == expected
+        assert sorted(refs.values()) == sorted({low, high})
 
 
 def test_draws_in_netcdf_are_the_results(report: Report):

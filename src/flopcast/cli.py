@@ -5,7 +5,7 @@
     flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--force] [--json]
     flopcast audit [MODEL] [--json]
     flopcast sensitivity [MODEL] [--output NAME] [--n N] [--seed S] [--json]
-    flopcast describe [MODEL] [--json] [--toml]
+    flopcast describe [MODEL] [--wide] [--json] [--toml]
     flopcast models [--json]
     flopcast latency [--config FILE.toml] [--params P --width W --layers L --resolution WxH ...] [--json]
 
@@ -173,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         "flopcast describe refined",
     )
     add_model(p)
+    p.add_argument("--wide", action="store_true", help="add the sources; tables wider than 120 columns")
     add_json(p)
     p.add_argument("--toml", action="store_true", help="print the assumptions as a TOML file to edit and read back")
 
@@ -348,7 +349,9 @@ def _cmd_describe(args: argparse.Namespace) -> None:
             }
         )
         return
-    print(desc)
+    from flopcast.describe import format_description
+
+    print(format_description(desc, wide=args.wide))
 
 
 def _cmd_audit(args: argparse.Namespace) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flopcast.formatting import eng, table
+from flopcast.formatting import distribution, number, table
 
 if TYPE_CHECKING:
     from flopcast.model import Model
@@ -34,7 +34,9 @@ def describe_model(model: Model) -> Description:
         assumptions.append(
             {
                 "name": name,
+                "label": a.label,
                 "distribution": repr(dist),
+                "summary": distribution(dist, a.unit),
                 "point": float(dist.point_value()),
                 "interval_90": (round(float(lo), 12), round(float(hi), 12)),
                 "unit": a.unit,
@@ -46,6 +48,7 @@ def describe_model(model: Model) -> Description:
     derived = [
         {
             "name": name,
+            "label": d.label,
             "unit": d.unit,
             "inputs": list(d.inputs),
             "point": point[name],
@@ -56,22 +59,69 @@ def describe_model(model: Model) -> Description:
     return Description(model.name, assumptions, derived)
 
 
-def format_description(description: Description) -> str:
-    """The description as two aligned tables."""
+#: Width of the terminal tables; ``wide=True`` lifts it.
+WIDTH = 120
+
+
+def format_description(description: Description, wide: bool = False) -> str:
+    """The description as two aligned tables, 120 columns wide; ``wide=True`` adds the sources, unwrapped.
+
+    Each assumption reads as its distribution in words with its 90% interval (``lognormal, 90% in 10 – 60``), a
+    point value as the value; a label column appears when some quantity has a label other than its name.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("price", fc.lognormal(2, 4), unit="USD/GPU/hour", source="cloud list prices")
+    >>> _ = m.assume("hours", 1e6, unit="GPU*hour")
+    >>> @m.derive(unit="USD", label="cost of the run")
+    ... def cost(price, hours):
+    ...     return price * hours
+    >>> print(format_description(m.describe()))
+    Model 'm'
+    <BLANKLINE>
+    Assumptions
+    name   distribution               unit
+    -----  -------------------------  ------------
+    price  lognormal, 90% in $2 – $4  USD/GPU/hour
+    hours  fixed at 1e6               GPU*hour
+    <BLANKLINE>
+    Derived quantities
+    name  label            point value  unit  inputs
+    ----  ---------------  -----------  ----  ------------
+    cost  cost of the run       $2.83M  USD   price, hours
+    <BLANKLINE>
+    (sources: flopcast describe --wide, or describe().assumptions)
+    """
+    width = None if wide else WIDTH
+
+    def labels(rows: list[dict[str, Any]]) -> list[str] | None:
+        """The label column (blank where a label is the name), or None when no row has its own label."""
+        cells = [r["label"] if r.get("label", r["name"]) != r["name"] else "" for r in rows]
+        return cells if any(cells) else None
+
+    a_labels, d_labels = labels(description.assumptions), labels(description.derived)
+    a_headers = ["name", *(["label"] if a_labels else []), "distribution", "unit", *(["source"] if wide else [])]
     a_rows = [
-        [r["name"], r["distribution"], f"{eng(r['interval_90'][0])} .. {eng(r['interval_90'][1])}", r["unit"],
-         r["source"]]
-        for r in description.assumptions
+        [r["name"], *([a_labels[i]] if a_labels else []), r["summary"], r["unit"], *([r["source"]] if wide else [])]
+        for i, r in enumerate(description.assumptions)
+    ]
+    d_headers = ["name", *(["label"] if d_labels else []), "point value", "unit", "inputs"]
+    d_rows = [
+        [r["name"], *([d_labels[i]] if d_labels else []), number(r["point"], r["unit"]), r["unit"],
+         ", ".join(r["inputs"])]
+        for i, r in enumerate(description.derived)
     ]  # fmt: skip
-    d_rows = [[r["name"], eng(r["point"]), r["unit"], ", ".join(r["inputs"])] for r in description.derived]
-    return "\n".join(
-        [
-            f"Model {description.model!r}",
-            "",
-            "Assumptions",
-            table(["name", "distribution", "90% interval", "unit", "source"], a_rows, "lllll"),
-            "",
-            "Derived quantities",
-            table(["name", "point value", "unit", "inputs"], d_rows, "lrll"),
-        ]
-    )
+    lines = [
+        f"Model {description.model!r}",
+        "",
+        "Assumptions",
+        table(a_headers, a_rows, "l" * len(a_headers), max_width=width, wrap=range(1, len(a_headers))),
+        "",
+        "Derived quantities",
+        table(d_headers, d_rows, "l" * (len(d_headers) - 3) + "rll", max_width=width, wrap=[len(d_headers) - 1]),
+    ]
+    if not wide and any(r["source"] for r in description.assumptions):
+        lines += ["", "(sources: flopcast describe --wide, or describe().assumptions)"]
+    return "\n".join(lines)

@@ -212,9 +212,7 @@ def fixed(value: float, decimals: int = 3) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
-def interval(
-    low: float, high: float, unit: str | None = None, digits: int = 3, *, decimals: int | None = None
-) -> str:
+def interval(low: float, high: float, unit: str | None = None, digits: int = 3, *, decimals: int | None = None) -> str:
     """Format an interval as ``low – high``; a fixed value (``low == high``) as the value alone.
 
     ``decimals`` writes both ends with that many decimals instead (Sobol' indices: ``0.120 – 0.480``).

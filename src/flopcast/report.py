@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import platform
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastTypeError
-from flopcast.formatting import eng
+from flopcast.formatting import fixed, interval, number
+from flopcast.formatting import row as format_row
 from flopcast.model import Model
 from flopcast.output_folder import OutputFolder
 from flopcast.report_html import Block, Figure, Heading, Paragraph, Table, from_markdown, to_html, to_markdown
@@ -419,10 +420,6 @@ def _quantity_cell(model: Model, name: str) -> str:
     return f"`{name}`" if label == name else f"{label} (`{name}`)"
 
 
-def _reference_cell(values: Mapping[str, float]) -> str:
-    return "; ".join(f"{label}: {eng(value)}" for label, value in values.items())
-
-
 def _headline(report: Report) -> list[Block]:
     s, prob = report.summary, report.provenance["prob"]
     model = report.result.model
@@ -435,16 +432,12 @@ def _headline(report: Report) -> list[Block]:
     rows = []
     for name in report.outputs:
         r = s.loc[name]
-        row = [
-            _quantity_cell(model, name),
-            str(r["unit"]),
-            eng(r["median"]),
-            f"{eng(r['eti_lower'])} - {eng(r['eti_upper'])}",
-            f"{eng(r['eti50_lower'])} - {eng(r['eti50_upper'])}",
-            eng(r["mean"]),
-        ]
+        refs = references.get(name, {}) if shown else {}
+        stats = [r["median"], (r["eti_lower"], r["eti_upper"]), (r["eti50_lower"], r["eti50_upper"]), r["mean"]]
+        cells = format_row([*stats, *refs.values()], r["unit"])  # the references in the row's number style
+        row = [_quantity_cell(model, name), str(r["unit"]), *cells[:4]]
         if shown:
-            row.append(_reference_cell(references.get(name, {})))
+            row.append("; ".join(f"{label}: {text}" for label, text in zip(refs, cells[4:], strict=True)))
         rows.append(row)
     blocks: list[Block] = [
         Heading("Headline intervals", 2, "headline"),
@@ -509,12 +502,13 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
             str(name): (float(t["output_at_low"].values[i]), float(t["output_at_high"].values[i]))
             for i, name in enumerate(t["input"].values.tolist())
         }
+    output_unit = report.result.unit(output)
     rows = []
     for rank, r in enumerate(ranked, 1):
         lo, hi = swings.get(r["input"], (np.nan, np.nan))
         rows.append(
-            [str(rank), f"`{r['input']}`", f"{r['ST']:.3f}", f"{r['ST_lower']:.3f} - {r['ST_upper']:.3f}",
-             f"{r['S1']:.3f}", eng(lo), eng(hi)]
+            [str(rank), f"`{r['input']}`", fixed(r["ST"]), interval(r["ST_lower"], r["ST_upper"], decimals=3),
+             fixed(r["S1"]), *format_row([lo, hi], output_unit)]
         )  # fmt: skip
     blocks += [
         Paragraph(
@@ -530,7 +524,7 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
     if others:
         st = ds["ST"]
         order = [r["input"] for r in ranked]
-        matrix = [[f"`{name}`", *(f"{float(st.sel(input=name, output=o)):.2f}" for o in others)] for name in order]
+        matrix = [[f"`{name}`", *(fixed(float(st.sel(input=name, output=o)), 2) for o in others)] for name in order]
         blocks += [
             Paragraph("Total Sobol' index of each input on the other headline outputs:"),
             Table(["input", *others], matrix, "l" + "r" * len(others)),
@@ -544,19 +538,17 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
 
 def _assumption_blocks(model: Model) -> list[Block]:
     desc = model.describe()
-    a_rows = [
-        [f"`{r['name']}`", r["distribution"], f"{eng(r['interval_90'][0])} - {eng(r['interval_90'][1])}", r["unit"],
-         r["source"]]
-        for r in desc.assumptions
-    ]  # fmt: skip
-    d_rows = [[f"`{r['name']}`", eng(r["point"]), r["unit"], ", ".join(r["inputs"])] for r in desc.derived]
+    a_rows = [[f"`{r['name']}`", r["summary"], r["unit"], r["source"]] for r in desc.assumptions]
+    d_rows = [
+        [f"`{r['name']}`", number(r["point"], r["unit"]), r["unit"], ", ".join(r["inputs"])] for r in desc.derived
+    ]
     blocks: list[Block] = [
         Heading("Assumptions", 2, "assumptions"),
         Paragraph(
             f"{len(desc.assumptions)} assumptions ({len(model.uncertain)} uncertain): each with its distribution, "
             "its 90% interval, its unit and its source."
         ),
-        Table(["name", "distribution", "90% interval", "unit", "source"], a_rows, "lllll"),
+        Table(["name", "distribution", "unit", "source"], a_rows, "llll"),
     ]
     if d_rows:
         blocks += [

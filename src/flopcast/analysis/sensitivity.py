@@ -27,7 +27,7 @@ credible interval on a log axis depends on. Use the raw output when it is a sum 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -143,7 +143,7 @@ def _sobol_tables(ds: xr.Dataset, digits: int) -> list[str]:
     pct = f"{100 * level:g}%"
     for out in ds["output"].values.tolist():
         sub = ds.sel(output=out)
-        order = np.argsort(-np.nan_tofixed(sub["ST"].values, nan=-np.inf), kind="stable")
+        order = np.argsort(-np.nan_to_num(sub["ST"].values, nan=-np.inf), kind="stable")
         rows = []
         for i in order:
             s1, st = sub["S1"].values[i], sub["ST"].values[i]

@@ -1,0 +1,115 @@
+"""Numbers as every table, figure and report prints them: exact strings."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import flopcast as fc
+from flopcast.formatting import DASH, distribution, eng, fixed, interval, number, row, table
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "unit", "expected"),
+    [
+        (1080, 120_500, None, "1,080 – 120,500"),
+        (6.4e20, 1.25e21, "FLOP", "6.4e20 – 1.25e21"),
+        (0.281, 9.12, "video_minute/GPU/hour", "0.281 – 9.12"),
+        (70_274, 3.52e6, "GPU", "7.03e4 – 3.52e6"),  # one style for the row: not '70,274 – 3.52e6'
+        (3600, 3600, "s/hour", "3,600"),  # a fixed value is a value, not '3,600 – 3,600'
+        (2e6, 3.1e7, "USD", "$2M – $31M"),
+        (7.59e7, 1.2e9, "USD", "$75.9M – $1.2B"),
+        (-5, 10, None, "-5 – 10"),
+        (0.0004, 0.02, None, "4e-4 – 2e-2"),  # 4e-4 is below 0.001: the whole row is scientific
+    ],
+)
+def test_interval(low: float, high: float, unit: str | None, expected: str):
+    assert interval(low, high, unit) == expected
+
+
+def test_one_dash_and_no_brackets():
+    text = interval(1, 2)
+    assert DASH == " – " and text == "1 – 2"
+    assert not any(mark in text for mark in ("[", "..", " - "))
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (7.59e7, "USD", "$75.9M"),
+        (75_900, "USD", "$75.9k"),
+        (999_960, "USD", "$1M"),  # rounds up to the next suffix, not '$1e3k'
+        (2.5, "USD/GPU/hour", "$2.5"),
+        (3.2e12, "USD", "$3.2T"),
+        (-4.5e6, "USD", "-$4.5M"),
+        (12.0, "EUR", "€12"),
+        (1.08e25, "FLOP", "1.08e25"),
+        (12_361.4, "GPU*month", "12,361"),
+        (0.5, "1", "0.5"),
+        (0.0, "GPU", "0"),
+        (math.nan, "GPU", "nan"),
+        (math.inf, "GPU", "inf"),
+        (9.9996e6, None, "1e7"),  # 9.9996 rounds to 10: the exponent moves up
+    ],
+)
+def test_number(value: float, unit: str | None, expected: str):
+    assert number(value, unit) == expected
+
+
+def test_a_unit_that_merely_contains_a_currency_code_is_not_money():
+    assert number(5e6, "USDT_tokens") == "5e6"
+    assert number(5e6, "GPU*USD") == "5e6"
+
+
+def test_row_chooses_one_style_for_the_row():
+    assert row([4211.3, (1080, 120_500)]) == ["4,211", "1,080 – 120,500"]
+    assert row([502_838, (70_274, 3.52e6)]) == ["5.03e5", "7.03e4 – 3.52e6"]
+    assert row([1.6, (0.281, 9.12), (0.9, 2.9), 2.2]) == ["1.6", "0.281 – 9.12", "0.9 – 2.9", "2.2"]
+    assert row([7.59e7, (2e7, 1.2e9)], "USD") == ["$75.9M", "$20M – $1.2B"]
+
+
+def test_eng_keeps_its_single_number_style():
+    assert [eng(v) for v in (1.08e25, 4211.3, 0.5, 1e6, 999_999, 0.001, 0.0009)] == [
+        "1.08e25",
+        "4,211",
+        "0.5",
+        "1e6",
+        "999,999",
+        "0.001",
+        "9e-4",
+    ]
+    assert eng(15_300_000, style="si") == "15.3M"
+
+
+def test_fixed():
+    assert [fixed(v) for v in (0.41234, -0.0001, math.nan, 1)] == ["0.412", "0.000", "-", "1.000"]
+    assert interval(0.12, 0.48, decimals=3) == "0.120 – 0.480"
+
+
+def test_distributions_in_words_with_their_90_percent_interval():
+    assert distribution(fc.lognormal(10, 60)) == "lognormal, 90% in 10 – 60"
+    assert distribution(fc.point(3600)) == "fixed at 3,600"
+    assert distribution(fc.point(7.59e7), "USD") == "fixed at $75.9M"
+    assert distribution(fc.uniform(0.2, 0.8)) == "uniform, 90% in 0.23 – 0.77"
+    assert distribution(fc.loguniform(1, 100)) == f"log-uniform, 90% in {interval(100**0.05, 100**0.95)}"
+    assert distribution(fc.choice([1, 2])) == "one of 1, 2"
+    assert distribution(fc.choice([4, 6, 8], probs=[0.4, 0.2, 0.4])) == "one of 4 (40%), 6 (20%), 8 (40%)"
+    assert distribution(fc.pert(0.4, 0.7, 0.9)).startswith("PERT, 90% in 0.")
+    assert distribution(fc.truncated(fc.normal(0, 1), lower=0)).startswith("truncated normal, 90% in ")
+    assert distribution(fc.lognormal(10, 60), prob=0.5).startswith("lognormal, 50% in ")
+
+
+def test_distribution_interval_is_the_distributions_own():
+    dist = fc.lognormal(3e20, 2e22)
+    lo, hi = dist.interval(0.9)
+    assert distribution(dist, "FLOP") == f"lognormal, 90% in {interval(lo, hi)}"
+    assert distribution(dist, "FLOP") == "lognormal, 90% in 3e20 – 2e22"
+
+
+def test_table_wraps_to_its_width():
+    rows = [["a", "word " * 30], ["bb", "short"]]
+    text = table(["name", "source"], rows, "ll", max_width=40, wrap=[1])
+    assert max(len(line) for line in text.splitlines()) <= 40
+    assert " ".join(text.split()).count("word") == 30  # nothing lost
+    assert table(["name", "source"], rows, "ll").count("\n") == 3  # unwrapped without a width
