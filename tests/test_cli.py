@@ -146,8 +146,9 @@ def test_report_prints_table_and_json(tmp_path: Path):
     proc = run("report", "--out", str(out), *FAST)
     assert proc.returncode == 0, proc.stderr
     assert "sora_train_flop" in proc.stdout and "GPU*month" in proc.stdout and "article" in proc.stdout
-    assert (out / "report.md").is_file()
-    data = json.loads(run("report", "--out", str(out), *FAST, "--json").stdout)
+    assert (out / "report.md").is_file() and not (out / "draws.nc").exists()
+    assert "--draws keeps every draw" in proc.stdout
+    data = json.loads(run("report", "--out", str(out), *FAST, "--draws", "--json").stdout)
     assert data["provenance"]["n"] == 4000 and data["provenance"]["seed"] == 2024
     assert data["outputs"] == list(sora.OUTPUTS)
     s = data["summary"]["sora_train_flop"]

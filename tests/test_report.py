@@ -25,7 +25,7 @@ def png_size(path: Path) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     out = tmp_path_factory.mktemp("report")
-    return write_report(sora.uncertain(), out, n=20_000, seed=7, sensitivity_n=512, label="uncertain")
+    return write_report(sora.uncertain(), out, n=20_000, seed=7, sensitivity_n=512, label="uncertain", draws=True)
 
 
 def test_folder_holds_every_section_and_figure(report: Report):
@@ -124,6 +124,33 @@ def test_user_model_report_has_every_section(tmp_path: Path, product_model):
     assert "Audit" not in text and "article" not in text  # sections come from the model, not from the report
     for name in FIGURES:
         png_size(tmp_path / name)
+
+
+def test_draws_only_when_asked_and_stale_draws_removed(tmp_path: Path, product_model):
+    write_report(product_model, tmp_path, n=500, sensitivity_n=64, draws=True, html=False)
+    assert (tmp_path / "draws.nc").is_file()
+    rep = write_report(product_model, tmp_path, n=500, sensitivity_n=64, html=False)
+    assert "draws" not in rep.files and not (tmp_path / "draws.nc").exists()
+    assert "--draws" in (tmp_path / "report.md").read_text()
+
+
+def test_each_stage_is_named_and_timed(tmp_path: Path, product_model, capsys: pytest.CaptureFixture[str]):
+    rep = write_report(product_model, tmp_path, n=500, sensitivity_n=64, html=False, progress=True)
+    assert list(rep.timings) == ["simulation", "sensitivity", "figures", "files"]
+    assert all(t >= 0 for t in rep.timings.values())
+    err = capsys.readouterr().err
+    # Each stage's line ends with its time (rewritten after the run's own progress bar, if one was drawn).
+    lines = [line.rsplit("\r", 1)[-1] for line in err.split("\n") if line]
+    lines = [line for line in lines if line.startswith("report: ")]
+    assert [line.split(" ... ")[0] for line in lines] == [
+        "report: [1/4] simulation (500 draws)",
+        "report: [2/4] sensitivity (Sobol' n = 64)",
+        "report: [3/4] figures",
+        "report: [4/4] files",
+    ]
+    assert all(line.endswith(" s") for line in lines)
+    write_report(product_model, tmp_path, n=500, sensitivity_n=64, html=False, progress=False)
+    assert capsys.readouterr().err == ""
 
 
 def test_bad_arguments(tmp_path: Path):

@@ -2,7 +2,7 @@
 
 ::
 
-    flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--force] [--json]
+    flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--force] [--draws] [--json]
     flopcast audit [MODEL] [--json]
     flopcast sensitivity [MODEL] [--output NAME] [--n N] [--seed S] [--json]
     flopcast describe [MODEL] [--wide] [--json] [--toml]
@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "report",
-        "run a model and write a report folder (Markdown, HTML, figures, draws)",
+        "run a model and write a report folder (Markdown, HTML, figures; draws with --draws)",
         "flopcast report uncertain --n 100000 --seed 2024 --out sora-report",
     )
     add_model(p)
@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"Sobol' base samples (a power of two; {DEFAULT_SENSITIVITY_N})",
     )
     p.add_argument("--no-html", action="store_true", help="write report.md only, not report.html")
+    p.add_argument("--draws", action="store_true", help="also write every draw to draws.nc (netCDF)")
     add_json(p)
 
     p = command(
@@ -463,6 +464,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
             sensitivity_output=args.sensitivity_output,
             sensitivity_n=args.sensitivity_n,
             html=not args.no_html,
+            draws=args.draws,
             progress=_progress(args),
             label=args.model,
             force=args.force,
@@ -492,7 +494,8 @@ def _cmd_report(args: argparse.Namespace) -> None:
     print(table(headers, rows, "ll" + "r" * (len(headers) - 2)))
     figures = [k for k in ("forest", "distributions", "tornado", "sobol") if k in report.files]
     print(f"\nReport written to {report.files['markdown']}" + (" and report.html" if "html" in report.files else ""))
-    print(f"({len(figures)} figures: {', '.join(f + '.png' for f in figures)}; draws in draws.nc)")
+    kept = "draws in draws.nc" if "draws" in report.files else "--draws keeps every draw in draws.nc"
+    print(f"({len(figures)} figures: {', '.join(f + '.png' for f in figures)}; {kept})")
 
 
 def _cmd_latency(args: argparse.Namespace) -> None:

@@ -11,7 +11,7 @@
 ``tornado.png``      one-at-a-time swings of the main sensitivity output
 ``sobol.png``        Sobol' indices (of the log of each output) with their intervals
 ``summary.csv``      the headline summary at full precision (the numbers of ``report.md``, unrounded)
-``draws.nc``         every draw as an ArviZ/xarray DataTree in netCDF (``xarray.open_datatree``)
+``draws.nc``         with ``draws=True``: every draw as an xarray DataTree in netCDF (``xarray.open_datatree``)
 ===================  ==========================================================================================
 
 The report knows no particular model: what it leads with, the values it compares against and any extra section
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flopcast.engine.progress import Stages
 from flopcast.errors import FlopcastTypeError
 from flopcast.formatting import fixed, interval, number
 from flopcast.formatting import row as format_row
@@ -94,14 +95,14 @@ class Report:
     path : Path
         The report's folder.
     result : Result
-        The run (its draws are in ``draws.nc``).
+        The run, with every draw (also in ``draws.nc`` with ``draws=True``).
     outputs : tuple of str
         The headline quantities.
     summary : pandas.DataFrame
         ``result.summary(prob, outputs)`` with the 50% interval added (``eti50_lower``, ``eti50_upper``).
     files : dict of str to Path
-        ``markdown``, ``html``, ``summary``, ``draws`` and each figure drawn (``forest``, ``distributions``,
-        ``tornado``, ``sobol``).
+        ``markdown``, ``html``, ``summary``, ``draws`` (with ``draws=True``) and each figure drawn (``forest``,
+        ``distributions``, ``tornado``, ``sobol``).
     provenance : dict
         flopcast version, model, n, seed, design, prob, date, engine, Python and numpy versions.
     sobol, tornado : xarray.Dataset or None
@@ -112,6 +113,9 @@ class Report:
         Headline outputs left out of the sensitivity analysis, each with the reason (constant, non-finite draws).
     sections : list of (str, str)
         The model's own sections (:attr:`flopcast.Model.presentation`), as (title, Markdown).
+    timings : dict of str to float
+        Seconds spent in each stage: ``simulation``, ``sensitivity`` (models with an uncertain assumption),
+        ``figures`` and ``files``.
     """
 
     path: Path
@@ -125,6 +129,7 @@ class Report:
     sensitivity_output: str | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     sections: list[tuple[str, str]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: folder, files, provenance, the summary of each output and the sensitivity ranking."""
@@ -170,6 +175,7 @@ def write_report(
     sensitivity_output: str | None = None,
     sensitivity_n: int = DEFAULT_SENSITIVITY_N,
     html: bool = True,
+    draws: bool = False,
     progress: bool | None = None,
     label: str | None = None,
     force: bool = False,
@@ -199,8 +205,11 @@ def write_report(
         Base samples of the Sobol' design (a power of two).
     html : bool, default True
         Also write ``report.html``.
+    draws : bool, default False
+        Also write every draw to ``draws.nc`` (netCDF; as large as ``n`` times the quantities, times 8 bytes).
     progress : bool, optional
-        Progress bar of the run (default: on a terminal, for runs longer than a second).
+        Name each stage (simulation, sensitivity, figures, files) with its time on standard error, and show the
+        progress bar of the run (default: on a terminal; the bar only for runs longer than a second).
     label : str, optional
         How the model was named (e.g. ``"uncertain"`` or ``"my_model.py:build"``), for the provenance.
     force : bool, default False
@@ -225,8 +234,7 @@ def write_report(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     rep = write_report(m, tmp, n=2000, sensitivity_n=256)
     ...     sorted(p.name for p in rep.files.values())  # doctest: +NORMALIZE_WHITESPACE
-    ['distributions.png', 'draws.nc', 'forest.png', 'report.html', 'report.md', 'sobol.png', 'summary.csv',
-     'tornado.png']
+    ['distributions.png', 'forest.png', 'report.html', 'report.md', 'sobol.png', 'summary.csv', 'tornado.png']
     """
     import numpy as np
 
@@ -244,9 +252,11 @@ def write_report(
         model.check_names([sensitivity_output], "output")
     output = OutputFolder(out, REPORT_FILES, force=force)
     output.check()  # refuse a folder of the user's before the run, not after it
+    stages = Stages(progress, total=4 if model.uncertain else 3, prefix="report: ")
 
-    result = model.simulate(n, seed=seed, design=design, progress=progress)
-    summary = _summary(result, names, prob)
+    with stages("simulation", f"{n:,} draws"):
+        result = model.simulate(n, seed=seed, design=design, progress=progress)
+        summary = _summary(result, names, prob)
     provenance = {
         "flopcast_version": __version__,
         "model": model.name,
@@ -260,22 +270,30 @@ def write_report(
         "python": platform.python_version(),
         "numpy": np.__version__,
     }
-    report = Report(output.path, result, tuple(names), summary, provenance=provenance)
+    report = Report(output.path, result, tuple(names), summary, provenance=provenance, timings=stages.times)
     report.sections = [(s.title, s.render(model, result)) for s in model.presentation.sections]
     if model.uncertain:
-        _sensitivity(report, sensitivity_output, sensitivity_n, seed)
+        with stages("sensitivity", f"Sobol' n = {sensitivity_n:,}"):
+            _sensitivity(report, sensitivity_output, sensitivity_n, seed)
 
     with output:  # locked: another run writing there waits, then the folder holds one complete report
-        _write(report, output, html)
+        _write(report, output, html, draws, stages)
     return report
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def _write(report: Report, output: OutputFolder, html: bool) -> None:
+def _write(report: Report, output: OutputFolder, html: bool, draws: bool, stages: Stages) -> None:
     """Write every file under a temporary name, then put them all in place at once (see output_folder)."""
-    _figures(report, output)
+    with stages("figures"):
+        _figures(report, output)
+    with stages("files", "with every draw" if draws else ""):
+        _write_files(report, output, html, draws)
+
+
+def _write_files(report: Report, output: OutputFolder, html: bool, draws: bool) -> None:
     report.files["summary"] = output.stage("summary.csv", report.summary.to_csv)
-    report.files["draws"] = output.stage("draws.nc", report.result.to_netcdf)
+    if draws:
+        report.files["draws"] = output.stage("draws.nc", report.result.to_netcdf)
     report.files["markdown"] = output.path / "report.md"
     if html:
         report.files["html"] = output.path / "report.html"
@@ -568,6 +586,11 @@ def _provenance_blocks(report: Report) -> list[Block]:
         Paragraph(
             f"Files: {files}. Repeat the "
             f"run with `flopcast report {prov['model_label']} --n {prov['n']} --seed {prov['seed']} --design "
-            f"{prov['design']} --prob {prov['prob']:g}`; read the draws with `xarray.open_datatree('draws.nc')`."
+            f"{prov['design']} --prob {prov['prob']:g}{' --draws' if 'draws' in report.files else ''}`"
+            + (
+                "; read the draws with `xarray.open_datatree('draws.nc')`."
+                if "draws" in report.files
+                else " (add `--draws` to keep every draw in `draws.nc`)."
+            )
         ),
     ]
