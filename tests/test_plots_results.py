@@ -33,7 +33,7 @@ def test_forest_plot(result):
 
     from flopcast.plots import forest_plot
 
-    fig = forest_plot(result, reference=sora.ARTICLE_VALUES, reference_label="article")
+    fig = forest_plot(result, sora.OUTPUTS, reference=sora.ARTICLE_VALUES, reference_label="article")
     assert isinstance(fig, Figure)
     assert len(fig.axes) == len(sora.OUTPUTS)
     ax = fig.axes[0]
@@ -42,14 +42,14 @@ def test_forest_plot(result):
     lo, hi = ax.get_xlim()
     assert lo < 1.1e25 < hi and lo < 2.7e25 < hi  # the article's values are on the axis
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend == ["90% interval", "50% interval", "median", "article"]
+    assert legend == ["90% interval", "50% interval", "median", "article (low)", "article (high)", "article"]
 
 
 def test_distribution_plot_cdf_and_density(result):
     from flopcast.plots import distribution_plot
 
     fig = distribution_plot(result, ["train_gpu_months", "peak_fleet_gpus"], reference=sora.ARTICLE_VALUES)
-    assert [ax.get_xlabel() for ax in fig.axes] == ["train_gpu_months\n[GPU*month]", "peak_fleet_gpus\n[GPU]"]
+    assert [ax.get_xlabel() for ax in fig.axes] == ["train_gpu_months [GPU*month]", "peak_fleet_gpus [GPU]"]
     assert all(ax.get_xscale() == "log" for ax in fig.axes)
     dens = distribution_plot(result, "sora_video_flop", kind="density")
     assert len(dens.axes) == 1 and dens.axes[0].get_ylabel() == "density of log10"

@@ -316,17 +316,6 @@ def _summary(result: Result, names: Sequence[str], prob: float) -> pd.DataFrame:
     return table
 
 
-def _references(model: Model) -> dict[str, tuple[float, ...]]:
-    """The model's reference values for the figures, quantity -> values."""
-    return {q: tuple(values.values()) for q, values in model.presentation.references.items()}
-
-
-def _reference_label(model: Model) -> str:
-    """The legend of the reference values: their one label, or "reference values" when they have several."""
-    labels = {label for values in model.presentation.references.values() for label in values}
-    return labels.pop() if len(labels) == 1 else "reference values"
-
-
 def _sensitivity(report: Report, output: str | None, n: int, seed: int | None) -> None:
     """Sobol' indices of the headline outputs that vary (of their log when all are positive), and a tornado.
 
@@ -374,15 +363,10 @@ def _figures(report: Report, folder: OutputFolder) -> None:
         return
     from flopcast.plots.results import distribution_plot, forest_plot
 
-    result = report.result
-    reference = _references(result.model) or None
-    label = _reference_label(result.model)
-    fig = forest_plot(
-        result, report.outputs, probs=(report.provenance["prob"], 0.5), reference=reference, reference_label=label
-    )
+    result = report.result  # the figures mark the model's own reference values, each with its label
+    fig = forest_plot(result, report.outputs, probs=(report.provenance["prob"], 0.5))
     _save(report, folder, "forest", fig)
-    fig = distribution_plot(result, report.outputs, reference=reference, reference_label=label)
-    _save(report, folder, "distributions", fig)
+    _save(report, folder, "distributions", distribution_plot(result, report.outputs))
     if report.tornado is not None and report.sobol is not None:
         from flopcast.plots.sensitivity import sobol_plot, tornado_plot
 

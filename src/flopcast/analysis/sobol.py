@@ -491,6 +491,9 @@ def sobol(
         "input": names,
         "output": list(outputs_t),
         "members": ("input", [", ".join(m) for m in factors.members]),
+        # readable names (label=) for tables and figures; a group of inputs keeps its own name
+        "label": ("input", [model[n].label if n in model else n for n in names]),
+        "output_label": ("output", [model[o].label for o in outputs_t]),
     }
     data: dict[str, Any] = {}
     for key in ("S1", "ST", "S2"):

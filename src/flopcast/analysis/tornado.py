@@ -104,13 +104,14 @@ def tornado(
             "swing": ("input", swing[order]),
             "base": ((), float(y[0])),
         },
-        coords={"input": [names[i] for i in order]},
+        coords={"input": [names[i] for i in order], "label": ("input", [model[names[i]].label for i in order])},
     )
     ds.attrs.update(
         {
             "method": "tornado",
             "model": model.name,
             "output": out,
+            "output_label": model[out].label,
             "unit": model[out].unit,
             "quantile_low": low,
             "quantile_high": high,

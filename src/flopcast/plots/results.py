@@ -24,7 +24,6 @@ from flopcast.errors import FlopcastValueError
 from flopcast.validate import check_probability
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from flopcast.result import Result
@@ -47,16 +46,16 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def default_quantities(result: Result) -> tuple[str, ...]:
-    """The quantities to show by default: the model's headline (:attr:`flopcast.Model.headline`) that was kept.
+    """The quantities to show by default: the model's headline (declared, or its leaves) that the run kept.
 
-    If none of it was kept, the kept uncertain assumptions are shown, else every kept quantity.
+    If the run kept none of them, its uncertain assumptions (or every quantity it kept) are shown.
 
     Examples
     --------
     >>> from flopcast.catalog import sora
     >>> res = sora.uncertain().simulate(1000, seed=0)
-    >>> default_quantities(res)[:2]
-    ('sora_train_flop', 'train_gpu_months')
+    >>> default_quantities(res) == tuple(n for n in res.model.headline if n in res)
+    True
     """
     model = result.model
     headline = [n for n in model.headline if n in result]
@@ -77,51 +76,58 @@ def _names(result: Result, quantities: Iterable[str] | str | None) -> tuple[str,
     return names
 
 
-def _reference_values(reference: Reference | None, name: str) -> tuple[float, ...]:
-    if reference is None or name not in reference:
-        return ()
-    value = reference[name]
-    values = (value,) if np.isscalar(value) else tuple(value)
-    return tuple(dict.fromkeys(float(v) for v in values))
+#: Markers and line styles that tell reference values apart (the first for the first label, and so on).
+_MARKERS = ("D", "s", "^", "v", "P", "X")
+_LINESTYLES = ("-", (0, (4, 2)), (0, (1, 1.5)), "-.", (0, (6, 2, 1, 2)), (0, (2, 2)))
 
 
-def _use_log(values: np.ndarray, refs: Sequence[float], log: bool | None) -> bool:
-    positive = bool(np.all(values > 0)) and all(r > 0 for r in refs)
-    if log is None:
-        return positive
+def _references(result: Result, reference: Reference | None, reference_label: str) -> dict[str, dict[str, float]]:
+    """Reference values as ``quantity -> {label: value}``; by default the model's own (its presentation).
+
+    A bare value is labelled ``reference_label``; a pair ``(low, high)`` is ``"<label> (low)"`` and
+    ``"<label> (high)"``, or one value when both are equal.
+    """
+    if reference is None:
+        presentation = getattr(result.model, "presentation", None)
+        declared = getattr(presentation, "references", None) or {}
+        return {q: {str(k): float(v) for k, v in refs.items()} for q, refs in declared.items()}
+    out: dict[str, dict[str, float]] = {}
+    for name, value in reference.items():
+        if isinstance(value, Mapping):
+            out[name] = {str(k): float(v) for k, v in value.items()}
+        elif np.isscalar(value):
+            out[name] = {reference_label: float(value)}
+        else:
+            values = [float(v) for v in value]
+            if len(set(values)) == 1:
+                out[name] = {reference_label: values[0]}
+            elif len(values) == 2:
+                out[name] = {f"{reference_label} (low)": min(values), f"{reference_label} (high)": max(values)}
+            else:
+                out[name] = {f"{reference_label} {i + 1}": v for i, v in enumerate(values)}
+    return out
+
+
+def _reference_styles(refs: Mapping[str, Mapping[str, float]]) -> dict[str, int]:
+    """One style index per reference label, in order of first appearance."""
+    labels = dict.fromkeys(label for values in refs.values() for label in values)
+    return {label: i % len(_MARKERS) for i, label in enumerate(labels)}
+
+
+def _use_log(x: np.ndarray, shown: list[float], log: bool | None, name: str) -> bool:
+    """A log axis when asked, or when every draw is positive and the values shown span more than a decade."""
+    from flopcast.plots import axes as pa
+
+    positive = bool(np.all(x > 0)) and all(v > 0 for v in shown)
     if log and not positive:
-        raise FlopcastValueError("log=True needs positive values; pass log=False (or None to choose automatically)")
-    return log
+        raise FlopcastValueError(f"log=True needs positive values; {name!r} has some at or below 0")
+    return positive and pa.use_log(shown, log)
 
 
 def _label(result: Result, name: str) -> str:
-    unit = result.unit(name)
-    return name if unit in ("", "1") else f"{name}\n[{unit}]"
-
-
-def _pad_log_limits(ax: Axes, lo: float, hi: float) -> None:
-    """Pad limits by a share of the span (in log space), and to at least a factor 10 around a single value."""
-    llo, lhi = np.log10(lo), np.log10(hi)
-    span = max(lhi - llo, 1.0)
-    mid = (llo + lhi) / 2
-    llo, lhi = min(llo, mid - span / 2), max(lhi, mid + span / 2)
-    pad = 0.08 * (lhi - llo)
-    ax.set_xlim(10 ** (llo - pad), 10 ** (lhi + pad))
-
-
-def _log_ticks(ax: Axes) -> None:
-    """Label only the powers of ten (in flopcast's number style); unlabelled minor ticks between them."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
-
-    from flopcast.formatting import eng
-
-    def label(value: float, _pos: int) -> str:
-        exponent = int(np.round(np.log10(value))) if value > 0 else 0
-        return eng(value) if -2 <= exponent < 4 else f"1e{exponent}"
-
-    ax.xaxis.set_major_locator(LogLocator(base=10, numticks=7))
-    ax.xaxis.set_major_formatter(FuncFormatter(label))
-    ax.xaxis.set_minor_formatter(NullFormatter())
+    """The quantity's readable label (``label=``, else its name)."""
+    model = result.model
+    return str(getattr(model[name], "label", name) or name) if name in model else name
 
 
 def forest_plot(
@@ -162,29 +168,27 @@ def forest_plot(
     --------
     >>> from flopcast.catalog import sora
     >>> res = sora.uncertain().simulate(10_000, seed=1)
-    >>> fig = forest_plot(res, reference=sora.ARTICLE_VALUES)
+    >>> fig = forest_plot(res, sora.OUTPUTS, reference=sora.ARTICLE_VALUES)
     >>> len(fig.axes), fig.axes[0].get_xscale()
     (8, 'log')
     """
+    from flopcast.plots import axes as pa
+
     names = _names(result, quantities)
     levels = sorted((check_probability(p, "probs") for p in probs), reverse=True)
     if not levels:
         raise FlopcastValueError("probs must hold at least one interval mass, e.g. (0.9, 0.5)")
-    fig = _figure(8.0, 0.95 * len(names) + 1.1)
+    refs_all = _references(result, reference, reference_label)
+    styles = _reference_styles({n: refs_all.get(n, {}) for n in names})
+    fig = _figure(8.0, 1.05 * len(names) + 1.2)
     axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
     widths = np.linspace(2.5, 8.0, len(levels))
     handles: dict[str, Any] = {}
-    rows = []
-    for name in names:
+    for ax, name in zip(axes, names, strict=True):
         x = stats.finite(result[name])  # NaN and inf draws are left out, as in the summary
-        refs = _reference_values(reference, name)
+        refs = refs_all.get(name, {})
         qs = [q for p in levels for q in ((1 - p) / 2, (1 + p) / 2)] + [0.5]
         values = stats.quantiles(x, qs)
-        rows.append((name, refs, values, _use_log(x, refs, log)))
-    # One span (in decades) for every log row, so the lengths of the intervals compare across rows.
-    spans = [np.log10(max([v[1], *r]) / min([v[0], *r])) for _, r, v, lg in rows if lg]
-    decades = max([1.0, *spans]) * 1.16
-    for ax, (name, refs, values, use_log) in zip(axes, rows, strict=True):
         median = float(values[-1])
         for i, (p, lw) in enumerate(zip(levels, widths, strict=True)):
             lo, hi = float(values[2 * i]), float(values[2 * i + 1])
@@ -193,31 +197,31 @@ def forest_plot(
             handles.setdefault(f"{p:.0%} interval", line)
         (dot,) = ax.plot([median], [0], "o", color=MEDIAN_COLOR, ms=5, zorder=3)
         handles.setdefault("median", dot)
-        if refs:
-            (mark,) = ax.plot(refs, [0] * len(refs), "D", color=REFERENCE_COLOR, ms=6, zorder=4, mfc="none", mew=1.6)
-            handles.setdefault(reference_label, mark)
-        ax.set_yticks([0], [_label(result, name)])
+        for label, value in refs.items():
+            marker = _MARKERS[styles[label]]
+            (mark,) = ax.plot([value], [0], marker, color=REFERENCE_COLOR, ms=7, zorder=4, mfc="none", mew=1.6)
+            handles.setdefault(label, mark)
+        unit = result.unit(name)
+        ax.set_yticks([0], [pa.axis_label(_label(result, name), unit, width=0)])
         ax.set_ylim(-1, 1)
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", which="major", alpha=0.3)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
-        lo_all, hi_all = min([float(values[0]), *refs]), max([float(values[1]), *refs])
+        shown = [float(values[0]), float(values[1]), *refs.values()]
+        use_log = _use_log(x, shown, log, name)
         if use_log:
             ax.set_xscale("log")
-            mid = (np.log10(lo_all) + np.log10(hi_all)) / 2
-            ax.set_xlim(10 ** (mid - decades / 2), 10 ** (mid + decades / 2))
-            _log_ticks(ax)
-        else:
-            pad = 0.08 * (hi_all - lo_all) or max(abs(lo_all) * 0.1, 1.0)
-            ax.set_xlim(lo_all - pad, hi_all + pad)
+        pa.fit(ax, min(shown), max(shown), use_log)
+        pa.ticks(ax, use_log, unit)
     if title is None:
         masses = " and ".join(f"{p:.0%}" for p in levels)
         title = f"{result.model.name}: median and {masses} intervals ({result.n:,} draws)"
     fig.suptitle(title, fontsize=11)
     fig.legend(
-        list(handles.values()), list(handles), loc="outside lower center", ncol=len(handles), frameon=False, fontsize=9
-    )
+        list(handles.values()), list(handles), loc="outside lower center", ncol=min(len(handles), 7), frameon=False,
+        fontsize=9,
+    )  # fmt: skip
     return fig
 
 
@@ -268,26 +272,32 @@ def distribution_plot(
     >>> res = sora.uncertain().simulate(10_000, seed=1)
     >>> fig = distribution_plot(res, ["sora_train_flop", "peak_fleet_gpus"], reference=sora.ARTICLE_VALUES)
     >>> [ax.get_xlabel() for ax in fig.axes]
-    ['sora_train_flop\n[FLOP]', 'peak_fleet_gpus\n[GPU]']
+    ['sora_train_flop [FLOP]', 'peak_fleet_gpus [GPU]']
     """
+    from flopcast.plots import axes as pa
+
     if kind not in ("cdf", "density"):
         raise FlopcastValueError(f"kind must be 'cdf' or 'density', got {kind!r}")
     prob = check_probability(prob, "prob")
     names = _names(result, quantities)
     if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
         raise FlopcastValueError(f"columns must be a positive integer, got {columns!r}")
+    refs_all = _references(result, reference, reference_label)
+    styles = _reference_styles({n: refs_all.get(n, {}) for n in names})
     ncols = min(columns, len(names))
     nrows = -(-len(names) // ncols)
-    fig = _figure(max(4.2 * ncols, 6.5), 2.7 * nrows + 0.7)  # wide enough for the title and the legend
+    fig = _figure(max(4.2 * ncols, 6.5), 2.7 * nrows + 0.8)  # wide enough for the title and the legend
     grid = fig.subplots(nrows, ncols, squeeze=False)
     handles: dict[str, Any] = {}
     for ax in grid.flat[len(names) :]:
         fig.delaxes(ax)
     for ax, name in zip(grid.flat, names, strict=False):
         x = np.sort(stats.finite(result[name]))  # NaN and inf draws are left out, as in the summary
-        refs = _reference_values(reference, name)
-        use_log = _use_log(x, refs, log)
+        refs = refs_all.get(name, {})
         lo, med, hi = stats.quantiles(x, [(1 - prob) / 2, 0.5, (1 + prob) / 2])
+        tail_lo, tail_hi = stats.quantiles(x, [0.001, 0.999])  # the view: all but the farthest tails
+        shown = [float(tail_lo), float(tail_hi), *refs.values()]
+        use_log = _use_log(x, shown, log, name)
         if kind == "cdf":
             step = max(1, x.size // 4000)  # a few thousand points draw the same curve as a million
             xs = x[::step]
@@ -299,7 +309,7 @@ def distribution_plot(
             if x[0] == x[-1]:
                 bins: Any = 1
             elif use_log:
-                bins = np.geomspace(x[0], x[-1], 60)
+                bins = np.geomspace(max(x[0], tail_lo / 10), x[-1], 60)
             else:
                 bins = 60
             counts, edges = np.histogram(x, bins=bins)
@@ -315,21 +325,23 @@ def distribution_plot(
         band = ax.axvspan(lo, hi, color=INTERVAL_COLOR, alpha=0.12, lw=0)
         handles.setdefault(f"{prob:.0%} interval", band)
         handles.setdefault("median", ax.axvline(med, color=MEDIAN_COLOR, ls="--", lw=1))
-        for r in refs:
-            handles.setdefault(reference_label, ax.axvline(r, color=REFERENCE_COLOR, lw=1.6))
+        for label, value in refs.items():
+            style = _LINESTYLES[styles[label]]
+            handles.setdefault(label, ax.axvline(value, color=REFERENCE_COLOR, lw=1.6, ls=style))
         if use_log:
             ax.set_xscale("log")
-            tail_lo, tail_hi = stats.quantiles(x, [0.001, 0.999])
-            _pad_log_limits(ax, min([tail_lo, *refs]), max([tail_hi, *refs]))
-            _log_ticks(ax)
+        pa.fit(ax, min(shown), max(shown), use_log, pad=0.04)
         unit = result.unit(name)
-        ax.set_xlabel(name if unit in ("", "1") else f"{name}\n[{unit}]")
+        pa.ticks(ax, use_log, unit)
+        pa.ticks(ax, False, None, axis="y")
+        ax.set_xlabel(pa.axis_label(_label(result, name), unit))
         ax.grid(alpha=0.3)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     word = "cumulative distribution" if kind == "cdf" else "density"
     fig.suptitle(f"{result.model.name}: {word} of {result.n:,} draws", fontsize=11)
     fig.legend(
-        list(handles.values()), list(handles), loc="outside lower center", ncol=len(handles), frameon=False, fontsize=9
-    )
+        list(handles.values()), list(handles), loc="outside lower center", ncol=min(len(handles), 7), frameon=False,
+        fontsize=9,
+    )  # fmt: skip
     return fig

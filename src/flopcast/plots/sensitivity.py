@@ -8,12 +8,13 @@ In a notebook, leave the figure as the last expression of a cell; elsewhere ``fi
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from flopcast.errors import FlopcastValueError
-from flopcast.formatting import eng
+from flopcast.formatting import interval, number
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -39,7 +40,8 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     ds : xarray.Dataset
         The result of :func:`flopcast.analysis.sensitivity.tornado`.
     log : bool, optional
-        Log scale for the output axis (default: when every value is positive and they span more than a factor 10).
+        Log scale for the output axis (default: when every value is positive and they span more than a decade,
+        or the swings are multiplicative, x2 and /2 rather than +100% and -50%: they read as ratios).
     title : str, optional
         Figure title (default: the output's name and the quantiles).
 
@@ -65,35 +67,87 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
         raise FlopcastValueError(
             "tornado_plot() needs the Dataset of tornado() (variables swing, base, output_at_low, ...)"
         )
+    from flopcast.plots import axes as pa
+
     names = [str(n) for n in ds["input"].values.tolist()]
+    labels = _input_labels(ds)
     base = float(ds["base"])
     at_low = np.asarray(ds["output_at_low"].values, dtype=float)
     at_high = np.asarray(ds["output_at_high"].values, dtype=float)
-    values = np.concatenate([at_low, at_high, [base]])
+    moves = (at_low != base) | (at_high != base)
+    if moves.any():  # inputs that do not move the output would be empty rows: say so under the axis instead
+        still = [labels[i] for i in np.flatnonzero(~moves)]
+        keep = np.flatnonzero(moves)
+    else:
+        still, keep = [], np.arange(len(names))
+    values = np.concatenate([at_low[keep], at_high[keep], [base]])
     if log is None:
-        log = bool(np.all(values > 0) and values.max() / values.min() > 10)
-    fig = _figure(7.0, 1.2 + 0.38 * len(names))
+        log = _multiplicative(base, at_low[keep], at_high[keep])
+    fig = _figure(7.5, 1.5 + 0.38 * len(keep))
     ax = fig.add_subplot()
-    y = np.arange(len(names))[::-1]  # widest swing on top
-    for at, color, q in (
-        (at_low, _LOW_COLOR, ds.attrs.get("quantile_low", 0.05)),
-        (at_high, _HIGH_COLOR, ds.attrs.get("quantile_high", 0.95)),
-    ):
-        ax.barh(y, at - base, left=base, color=color, height=0.6, label=f"input at q={q:g}")
+    y = np.arange(len(keep))[::-1]  # widest swing on top
+    ql, qh = ds.attrs.get("quantile_low", 0.05), ds.attrs.get("quantile_high", 0.95)
+    for at, color, q in ((at_low, _LOW_COLOR, ql), (at_high, _HIGH_COLOR, qh)):
+        ax.barh(y, at[keep] - base, left=base, color=color, height=0.6, label=f"input at its {q:.0%} quantile")
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.set_yticks(y, names)
-    for yi, lo, hi in zip(y, ds["low"].values, ds["high"].values, strict=True):
+    ax.set_yticks(y, [labels[i] for i in keep])
+    for yi, i in zip(y, keep, strict=True):
         # the input's range, right of the axes
-        ax.annotate(f"{eng(float(lo))} to {eng(float(hi))}", (1.0, yi), xycoords=("axes fraction", "data"),
-                    xytext=(4, 0), textcoords="offset points", va="center", fontsize="small", color="0.35")  # fmt: skip
+        text = interval(float(ds["low"].values[i]), float(ds["high"].values[i]))
+        ax.annotate(text, (1.0, yi), xycoords=("axes fraction", "data"), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize="small", color="0.35")  # fmt: skip
+    unit = ds.attrs.get("unit", "")
     if log:
         ax.set_xscale("log")
-    unit = ds.attrs.get("unit", "")
-    output = ds.attrs.get("output", "output")
-    ax.set_xlabel(f"{output}" + (f" [{unit}]" if unit and unit != "1" else ""))
-    ax.set_title(title if title is not None else f"{output}: one-at-a-time swings (base {eng(base)})")
-    ax.legend(loc="lower right", fontsize="small")
+    pa.fit(ax, float(values.min()), float(values.max()), log)
+    pa.ticks(ax, log, unit)
+    ax.set_ylim(-0.8, len(keep) - 0.2)
+    output = ds.attrs.get("output_label") or ds.attrs.get("output", "output")
+    xlabel = pa.axis_label(str(output), unit) + (" (log scale)" if log else "")
+    if still:
+        xlabel += "\n" + "\n".join(textwrap.wrap(f"no effect: {', '.join(still)}", 90))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title if title is not None else f"{output}: one-at-a-time swings (base {number(base, unit)})")
+    fig.legend(loc="outside lower center", ncol=2, fontsize="small", frameon=False)
     return fig
+
+
+def _multiplicative(base: float, at_low: np.ndarray, at_high: np.ndarray) -> bool:
+    """Whether a log axis shows the swings best: positive values over a decade, or swings that are ratios.
+
+    A swing is multiplicative when its two bars are more alike in log space (x2 and /2) than in linear space
+    (+100% and -50%), as for a product of factors; then they read as ratios on a log axis (beyond a factor 2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _multiplicative(100.0, np.array([50.0, 80.0]), np.array([200.0, 125.0]))  # x2 and /2, x1.25 and /1.25
+    True
+    >>> _multiplicative(100.0, np.array([60.0, 80.0]), np.array([140.0, 120.0]))  # +-40, +-20: additive
+    False
+    """
+    values = np.concatenate([at_low, at_high, [base]])
+    if not np.all(values > 0):
+        return False
+    span = values.max() / values.min()
+    if span > 10:
+        return True
+    if span <= 2:
+        return False
+
+    def asymmetry(lo: np.ndarray, hi: np.ndarray) -> float:
+        size = np.abs(lo) + np.abs(hi)
+        return float(np.sum(np.abs(lo + hi)[size > 0] / size[size > 0]))
+
+    linear = asymmetry(at_low - base, at_high - base)
+    ratio = asymmetry(np.log(at_low / base), np.log(at_high / base))
+    return ratio < linear
+
+
+def _input_labels(ds: xr.Dataset) -> list[str]:
+    """Readable input names: the ``label`` coordinate when the analysis kept one, else the names."""
+    source = ds["label"] if "label" in ds.coords else ds["input"]
+    return [str(v) for v in source.values.tolist()]
 
 
 def sobol_plot(
@@ -142,7 +196,7 @@ def sobol_plot(
                 raise FlopcastValueError(
                     f"sobol_plot(): {out!r} is not an output of this Dataset ({', '.join(all_outputs)})"
                 )
-    names = [str(n) for n in ds["input"].values.tolist()]
+    names = _input_labels(ds)
     fig = _figure(max(5.0, 1.5 + 0.55 * len(names)), 2.2 + 2.6 * len(chosen))
     axes: Any = fig.subplots(len(chosen), 1, squeeze=False)[:, 0]
     width = 0.38
@@ -164,7 +218,8 @@ def sobol_plot(
         )
         ax.axhline(0, color="black", linewidth=0.6)
         ax.set_ylabel("index")
-        ax.set_title(f"{'log(' + out + ')' if log else out}", fontsize="medium")
+        shown = str(sub["output_label"].values) if "output_label" in sub.coords else out
+        ax.set_title(f"log({shown})" if log else shown, fontsize="medium")
         ax.legend(fontsize="small", title=f"{100 * level:g}% intervals", title_fontsize="small")
     fig.suptitle(title if title is not None else f"Sobol' indices (n = {ds.attrs.get('n', '?')})")
     return fig
