@@ -6,7 +6,7 @@
 ``report.md``        a computed summary, headline intervals beside the model's reference values, the model's own
                      sections, sensitivity ranking, assumptions with sources, provenance; figures linked beside it
 ``report.html``      the same page, self-contained (figures embedded, no external files)
-``forest.png``       medians and 90%/50% intervals on log axes, the reference values marked
+``forest.png``       medians and 90%/50% intervals, the reference values marked
 ``distributions.png``  the empirical CDF of each headline output
 ``tornado.png``      one-at-a-time swings of the main sensitivity output
 ``sobol.png``        Sobol' indices (of the log of each output) with their intervals
@@ -463,8 +463,8 @@ def _headline(report: Report) -> list[Block]:
             )
         )
     if "forest" in report.files:
-        blocks.append(Figure(report.files["forest"], f"Medians, {pct} and 50% intervals on log axes"
-                             + (" (diamonds: the reference values)" if shown else "")))  # fmt: skip
+        blocks.append(Figure(report.files["forest"], f"Medians, {pct} and 50% intervals (log axes beyond a decade)"
+                             + (" (marked: the reference values, one shape each)" if shown else "")))  # fmt: skip
     if "distributions" in report.files:
         blocks.append(Figure(report.files["distributions"], "Cumulative distribution of each headline output"))
     return blocks

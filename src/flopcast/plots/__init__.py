@@ -6,7 +6,7 @@ figures, no rcParams): save a figure with ``fig.savefig(path)`` or show it by le
 a notebook cell.
 
 =====================================  ===================================================================
-:func:`forest_plot`                    medians and 90%/50% intervals of a :class:`~flopcast.Result`, log axes
+:func:`forest_plot`                    medians and 90%/50% intervals of a :class:`~flopcast.Result`
 :func:`distribution_plot`              CDFs or densities of a Result's quantities
 :func:`tornado_plot`                   one-at-a-time swings (:func:`flopcast.analysis.tornado.tornado`)
 :func:`sobol_plot`                     Sobol' indices with intervals (:func:`flopcast.analysis.sobol.sobol`)
