@@ -24,7 +24,7 @@ from flopcast.errors import FlopcastError
 from flopcast.report import write_report
 from flopcast.result import Result
 
-FAST = {"n": 500, "sensitivity_n": 128}
+FAST = {"n": 500, "sensitivity_n": 128, "draws": True}  # every file of a report, the draws included
 REPORT_NAMES = ("report.md", "summary.csv", "draws.nc", "forest.png", "distributions.png", "tornado.png", "sobol.png")
 
 
@@ -270,7 +270,7 @@ CONCURRENT = textwrap.dedent(
     def gpu_days(flop, rate):
         return flop / rate
 
-    write_report(m, sys.argv[1], seed=int(sys.argv[2]), n=20_000, sensitivity_n=128)
+    write_report(m, sys.argv[1], seed=int(sys.argv[2]), n=20_000, sensitivity_n=128, draws=True)
     """
 )
 

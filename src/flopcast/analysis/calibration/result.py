@@ -199,6 +199,7 @@ class Calibration:
 
     def __str__(self) -> str:
         from flopcast.formatting import eng, table
+        from flopcast.formatting import row as format_row
 
         diag = ", ".join(
             f"{k} {eng(v) if isinstance(v, float) else v}" for k, v in self.diagnostics.items() if not k.endswith("_s")
@@ -219,10 +220,15 @@ class Calibration:
             [
                 str(name),
                 str(row.unit),
-                eng(row.prior_median),
-                f"{eng(row.prior_lower)} .. {eng(row.prior_upper)}",
-                eng(row.posterior_median),
-                f"{eng(row.posterior_lower)} .. {eng(row.posterior_upper)}",
+                *format_row(
+                    [
+                        row.prior_median,
+                        (row.prior_lower, row.prior_upper),
+                        row.posterior_median,
+                        (row.posterior_lower, row.posterior_upper),
+                    ],
+                    str(row.unit),
+                ),
             ]
             for name, row in summary.iterrows()
         ]
