@@ -309,10 +309,13 @@ def _write_files(report: Report, output: OutputFolder, html: bool, draws: bool) 
 
 # ---------------------------------------------------------------------------------------------- computations
 def _summary(result: Result, names: Sequence[str], prob: float) -> pd.DataFrame:
+    from flopcast import stats
+
     table = result.summary(prob, names, full=True)
-    half = result.summary(0.5, names, full=True)
-    table["eti50_lower"] = half["eti_lower"]
-    table["eti50_upper"] = half["eti_upper"]
+    # The 50% interval alone (a second summary would compute every statistic again).
+    half = [stats.eti(result[name], 0.5) for name in names]
+    table["eti50_lower"] = [lo for lo, _ in half]
+    table["eti50_upper"] = [hi for _, hi in half]
     return table
 
 
@@ -379,7 +382,9 @@ def _figures(report: Report, folder: OutputFolder) -> None:
 
 
 def _save(report: Report, folder: OutputFolder, name: str, fig: Any) -> None:
-    report.files[name] = folder.stage(f"{name}.png", lambda path: fig.savefig(path, dpi=120))
+    report.files[name] = folder.stage(
+        f"{name}.png", lambda path: fig.savefig(path, dpi=120, pil_kwargs={"compress_level": 1})
+    )
 
 
 # ---------------------------------------------------------------------------------------------- the page

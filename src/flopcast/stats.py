@@ -150,12 +150,23 @@ def eti(x: np.ndarray, prob: float) -> tuple[float, float]:
 def hdi(x: np.ndarray, prob: float) -> tuple[float, float]:
     """Highest-density interval: the narrowest interval holding ``prob`` of the draws (unimodal assumption).
 
-    Uses ArviZ's implementation (``arviz_stats``), imported on first use.
-    """
-    from arviz_stats.base import array_stats
+    The narrowest of the intervals from a draw to the draw ``floor(prob n)`` ranks above it, as ArviZ's
+    ``hdi(method="nearest")`` computes it (same result; numpy only, so a summary does not import ArviZ).
 
-    lo, hi = array_stats.hdi(np.asarray(x, dtype=float), prob)
-    return float(lo), float(hi)
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hdi(np.array([0.0, 1.0, 1.1, 1.2, 1.3, 5.0]), 0.5)  # 3 ranks apart: 1.0 to 1.3 is the narrowest
+    (1.0, 1.3)
+    """
+    ordered = np.sort(np.asarray(x, dtype=float).ravel())
+    n = ordered.size
+    step = min(int(np.floor(prob * n)), n - 1)
+    if n == 0:
+        raise FlopcastValueError("hdi needs at least one draw, got an empty array")
+    widths = ordered[step:] - ordered[: n - step]
+    start = int(np.argmin(widths))
+    return float(ordered[start]), float(ordered[start + step])
 
 
 def quantile_mcse(x: np.ndarray, q: float | Sequence[float], z: float = 2.0) -> np.ndarray:

@@ -108,18 +108,18 @@ def ticks(ax: Axes, log: bool, unit: str | None = None, axis: str = "x") -> None
     """Put at least three labelled ticks in the current limits of ``axis``, labelled as a row of numbers.
 
     Call after the limits are set. On a log axis: powers of ten when there are enough in view, else 1-2-5 (or
-    finer) multiples; unlabelled minor ticks between them. On a linear axis: matplotlib's "nice" steps, asking
-    for more until three are in view.
+    finer) multiples, and no minor ticks. On a linear axis: matplotlib's "nice" steps, asking for more until
+    three are in view.
     """
-    from matplotlib.ticker import FixedLocator, LogLocator, MaxNLocator, NullFormatter
+    from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
     target = ax.xaxis if axis == "x" else ax.yaxis
     low, high = sorted(ax.get_xlim() if axis == "x" else ax.get_ylim())
     locator: Any = None
     if log:
         locator = _log_locator(low, high)
-        target.set_minor_locator(LogLocator(base=10, subs=tuple(range(2, 10)), numticks=100))
-        target.set_minor_formatter(NullFormatter())
+        # No minor ticks: the labelled ticks and their grid carry the scale, and each tick is a costly artist.
+        target.set_minor_locator(NullLocator())
     if locator is None:
         for nbins in (6, 9, 12, 20):
             candidate = MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10])
