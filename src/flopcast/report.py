@@ -382,9 +382,9 @@ def _figures(report: Report, folder: OutputFolder) -> None:
 
 
 def _save(report: Report, folder: OutputFolder, name: str, fig: Any) -> None:
-    report.files[name] = folder.stage(
-        f"{name}.png", lambda path: fig.savefig(path, dpi=120, pil_kwargs={"compress_level": 1})
-    )
+    # PNG compression level 1: files about 10% larger, encoded faster than at the default level 6.
+    png = {"compress_level": 1}
+    report.files[name] = folder.stage(f"{name}.png", lambda path: fig.savefig(path, dpi=120, pil_kwargs=png))
 
 
 # ---------------------------------------------------------------------------------------------- the page
