@@ -250,10 +250,10 @@ class LatencyPrediction:
     settings: dict[str, float]
 
     def __str__(self) -> str:
-        from flopcast.formatting import eng
+        from flopcast.formatting import row
 
-        interval = f"{eng(self.lower)} .. {eng(self.upper)}"
-        return f"{eng(self.median)} s per clip (median), {self.prob:.0%} interval {interval} s"
+        median, spread = row([self.median, (self.lower, self.upper)])
+        return f"{median} s per clip (median), {self.prob:.0%} interval {spread} s"
 
 
 def predict_latency(

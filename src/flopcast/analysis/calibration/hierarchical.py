@@ -510,7 +510,8 @@ class HierarchicalCalibration:
         return table
 
     def __str__(self) -> str:
-        from flopcast.formatting import eng, table
+        from flopcast.formatting import row as format_row
+        from flopcast.formatting import table
 
         d = self.diagnostics
         head = (
@@ -520,7 +521,7 @@ class HierarchicalCalibration:
         summary = self.summary()
         prob = summary.attrs["prob"]
         rows = [
-            [kind, name, eng(r["median"]), f"{eng(r['lower'])} .. {eng(r['upper'])}",
+            [kind, name, *format_row([r["median"], (r["lower"], r["upper"])]),
              "" if math.isnan(r["observations"]) else f"{r['observations']:.0f}"]
             for (kind, name), r in summary.iterrows()
         ]  # fmt: skip
