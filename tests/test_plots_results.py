@@ -49,7 +49,10 @@ def test_distribution_plot_cdf_and_density(result):
     from flopcast.plots import distribution_plot
 
     fig = distribution_plot(result, ["train_gpu_months", "peak_fleet_gpus"], reference=sora.ARTICLE_VALUES)
-    assert [ax.get_xlabel() for ax in fig.axes] == ["train_gpu_months [GPU*month]", "peak_fleet_gpus [GPU]"]
+    assert [ax.get_xlabel() for ax in fig.axes] == [
+        "training H100-months [GPU*month]",  # the label (label=), then the unit
+        "peak inference fleet (H100) [GPU]",
+    ]
     assert all(ax.get_xscale() == "log" for ax in fig.axes)
     dens = distribution_plot(result, "sora_video_flop", kind="density")
     assert len(dens.axes) == 1 and dens.axes[0].get_ylabel() == "density of log10"

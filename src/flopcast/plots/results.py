@@ -124,6 +124,17 @@ def _use_log(x: np.ndarray, shown: list[float], log: bool | None, name: str) -> 
     return positive and pa.use_log(shown, log)
 
 
+def _legend_columns(handles: Mapping[str, Any]) -> int:
+    """As many legend entries per row as fit under a figure about 8 inches wide (labels of ~70 characters)."""
+    columns, width = 0, 0
+    for label in handles:
+        width += len(label) + 6  # the marker and the gap
+        if width > 110 and columns:
+            break
+        columns += 1
+    return max(columns, 1)
+
+
 def _label(result: Result, name: str) -> str:
     """The quantity's readable label (``label=``, else its name)."""
     model = result.model
@@ -219,7 +230,7 @@ def forest_plot(
         title = f"{result.model.name}: median and {masses} intervals ({result.n:,} draws)"
     fig.suptitle(title, fontsize=11)
     fig.legend(
-        list(handles.values()), list(handles), loc="outside lower center", ncol=min(len(handles), 7), frameon=False,
+        list(handles.values()), list(handles), loc="outside lower center", ncol=_legend_columns(handles), frameon=False,
         fontsize=9,
     )  # fmt: skip
     return fig
@@ -272,7 +283,7 @@ def distribution_plot(
     >>> res = sora.uncertain().simulate(10_000, seed=1)
     >>> fig = distribution_plot(res, ["sora_train_flop", "peak_fleet_gpus"], reference=sora.ARTICLE_VALUES)
     >>> [ax.get_xlabel() for ax in fig.axes]
-    ['sora_train_flop [FLOP]', 'peak_fleet_gpus [GPU]']
+    ['training compute [FLOP]', 'peak inference fleet (H100) [GPU]']
     """
     from flopcast.plots import axes as pa
 
@@ -341,7 +352,7 @@ def distribution_plot(
     word = "cumulative distribution" if kind == "cdf" else "density"
     fig.suptitle(f"{result.model.name}: {word} of {result.n:,} draws", fontsize=11)
     fig.legend(
-        list(handles.values()), list(handles), loc="outside lower center", ncol=min(len(handles), 7), frameon=False,
+        list(handles.values()), list(handles), loc="outside lower center", ncol=_legend_columns(handles), frameon=False,
         fontsize=9,
     )  # fmt: skip
     return fig
