@@ -61,7 +61,7 @@ def _invert_cdf(
     hi: Array,
     *,
     rtol: float = 1e-14,
-    max_iter: int = 200,
+    max_iter: int = 2200,
 ) -> Array:
     """Smallest ``x`` in ``[lo, hi]`` with ``cdf(x) >= u`` (vectorized Illinois bracketing).
 
