@@ -52,7 +52,7 @@ def build_flopcast(design: str, stream: str = "") -> Callable[[], Job]:
     """Return a builder of flopcast's job with design ``"random"``, ``"lhs"`` or ``"sobol"``.
 
     ``stream="outputs"`` streams the three outputs (``stream=True``: exact quantiles, no draw kept);
-    ``stream="summary"`` is ``keep="summary"``: every quantity of the model streamed and summarized.
+    ``stream="summary"`` is ``stream=True`` with no ``keep``: every quantity of the model streamed and summarized.
     """
 
     def build() -> Job:
@@ -62,7 +62,7 @@ def build_flopcast(design: str, stream: str = "") -> Callable[[], Job]:
         assert tuple(FC_OUTPUTS) == OUTPUTS
         model = benchmark_model()
         levels = list(LEVELS)
-        keep: str | tuple[str, ...] = "summary" if stream == "summary" else OUTPUTS
+        keep: tuple[str, ...] | None = None if stream == "summary" else OUTPUTS
 
         def job(n: int, seed: int) -> dict[str, np.ndarray]:
             res = model.simulate(

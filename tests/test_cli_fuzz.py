@@ -157,20 +157,22 @@ def fast(workdir: Path):
     import flopcast.analysis.sobol as sobol_module
     import flopcast.catalog.sora_audit as audit_module
     import flopcast.engine as engine
+    import flopcast.model.model as model_module
+    import flopcast.simulation as simulation
 
     mp = pytest.MonkeyPatch()
-    real_run, real_sobol = engine.run, sobol_module.sobol
+    real_run, real_sobol = simulation.simulate, sobol_module.sobol
 
     def run(model, n, **kwargs):
         if isinstance(n, int) and n > MAX_DRAWS:
-            engine.check_memory(model, n, engine.resolve_keep(model, kwargs.get("keep")))  # still refused if huge
+            engine.check_memory(model, n, simulation.resolve_keep(model, kwargs.get("keep")))  # still refused if huge
             n = MAX_DRAWS
         return real_run(model, n, **kwargs)
 
     def sobol(*args, n=MAX_SOBOL_N, **kwargs):
         return real_sobol(*args, n=min(n, MAX_SOBOL_N), **kwargs)
 
-    mp.setattr(engine, "run", run)
+    mp.setattr(model_module, "_SIMULATOR", run)  # what Model.simulate runs
     mp.setattr(sobol_module, "sobol", sobol)
     mp.setattr(audit_module, "audit", functools.cache(audit_module.audit))
     mp.chdir(workdir)

@@ -276,7 +276,7 @@ N_GOF = 4_000
 
 @pytest.mark.parametrize(("name", "dist", "ref", "tol", "discrete"), PARITY, ids=PARITY_IDS)
 def test_sample_goodness_of_fit(name: str, dist: Distribution, ref: Any, tol: Any, discrete: bool) -> None:
-    x = dist.sample(np.random.default_rng(20240611), N_GOF)
+    x = dist.sample(N_GOF, rng=np.random.default_rng(20240611))
     assert x.dtype == np.float64 and x.shape == (N_GOF,)
     if not discrete:
         assert st.kstest(x, dist.cdf).pvalue > ALPHA
@@ -299,10 +299,10 @@ EXTRA_SAMPLERS = [
 
 @pytest.mark.parametrize("dist", [case[1] for case in PARITY] + EXTRA_SAMPLERS, ids=PARITY_IDS + ["trunc-beta", "mix3"])
 def test_sample_prefix_property(dist: Distribution) -> None:
-    short = dist.sample(np.random.default_rng(5), 37)
-    long = dist.sample(np.random.default_rng(5), 6_000)
+    short = dist.sample(37, rng=np.random.default_rng(5))
+    long = dist.sample(6_000, rng=np.random.default_rng(5))
     np.testing.assert_array_equal(short, long[:37])
-    assert dist.sample(np.random.default_rng(5), 0).shape == (0,)
+    assert dist.sample(0, rng=np.random.default_rng(5)).shape == (0,)
     lo, hi = dist.support
     assert np.all((long >= lo) & (long <= hi))
 
@@ -483,14 +483,14 @@ BAD = [
     (lambda: as_distribution(True, name="x"), TypeError, r"x: expected a number.*got bool"),
     (lambda: mixture(N01), TypeError, r"mixture: components must be a sequence"),
     (lambda: choice(3.0), TypeError, r"choice: values_or_mapping must be a sequence"),
-    (lambda: N01.sample("three", 10), TypeError, r"Normal.sample: rng must be a numpy.random.Generator"),
+    (lambda: N01.sample(10, rng="three"), TypeError, r"Normal.sample: rng must be a numpy.random.Generator"),
     (
-        lambda: N01.sample(np.random.default_rng(), -1),
+        lambda: N01.sample(-1, rng=np.random.default_rng()),
         ValueError,
         r"Normal.sample: size must be an integer >= 0",
     ),
     (
-        lambda: N01.sample(np.random.default_rng(), 2.5),
+        lambda: N01.sample(2.5, rng=np.random.default_rng()),
         ValueError,
         r"Normal.sample: size must be an integer",
     ),
@@ -602,15 +602,17 @@ def test_fast_beta_ppf_properties(a: float, b: float, u: list[float]) -> None:
 
 def test_sample_accepts_seed_forms_and_never_uses_global_state():
     d = Normal(0.0, 1.0)
-    ref = d.sample(np.random.default_rng(7), 5)
-    np.testing.assert_array_equal(d.sample(7, 5), ref)
+    ref = d.sample(5, rng=np.random.default_rng(7))
     np.testing.assert_array_equal(d.sample(5, seed=7), ref)
     np.testing.assert_array_equal(d.sample(size=5, seed=7), ref)
+    np.testing.assert_array_equal(d.sample(5, seed=np.random.SeedSequence(7)), ref)
     assert d.sample(4).shape == (4,)
-    with pytest.raises(TypeError, match="size is required"):
-        d.sample()
+    with pytest.raises(TypeError, match="required positional argument: 'size'"):
+        d.sample()  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="either rng or seed"):
-        d.sample(np.random.default_rng(1), 3, seed=2)
+        d.sample(3, rng=np.random.default_rng(1), seed=2)
+    with pytest.raises(TypeError, match="the first argument is the size; pass the generator as rng="):
+        d.sample(np.random.default_rng(1))  # type: ignore[arg-type]  # a generator where the size goes
 
 
 def test_quantiles_as_pairs_equal_the_mapping_form():

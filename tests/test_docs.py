@@ -1,8 +1,10 @@
 """The documentation site builds in strict mode (a broken reference or link fails it)."""
 
 import importlib.util
+import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -10,10 +12,26 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("mkdocs") is None, reason="mkdocs is not installed (pip install -e .[docs])"
-)
+def require_mkdocs(environ: Mapping[str, str]) -> None:
+    """Skip without mkdocs on a developer's machine; in CI (``CI=true``) a missing mkdocs is a failure."""
+    if importlib.util.find_spec("mkdocs") is not None:
+        return
+    message = "mkdocs is not installed (pip install -e .[docs])"
+    if environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message}: the strict docs build must run in CI")
+    pytest.skip(message)
+
+
+def test_missing_mkdocs_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
+    with pytest.raises(pytest.fail.Exception, match="must run in CI"):
+        require_mkdocs({"CI": "true"})
+    with pytest.raises(pytest.skip.Exception, match="mkdocs is not installed"):
+        require_mkdocs({})
+
+
 def test_mkdocs_build_strict(tmp_path: Path):
+    require_mkdocs(os.environ)
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path)],
         capture_output=True,

@@ -49,7 +49,7 @@ def test_result_shows_its_headline_table_with_a_histogram_per_quantity(model):
     assert cells[3] == f"{eng(summary['eti_lower'])} – {eng(summary['eti_upper'])}"
     assert len(root.findall(".//{http://www.w3.org/2000/svg}svg")) == 1
     assert "20,000 draws, seed 1" in html
-    streamed = model.simulate(20_000, seed=1, keep="summary")._repr_html_()
+    streamed = model.simulate(20_000, seed=1, stream=True)._repr_html_()
     assert eng(summary["median"]) in streamed and "streamed" in streamed
     parse(streamed)
 

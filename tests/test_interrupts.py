@@ -48,7 +48,7 @@ SCRIPTS = {
         if __name__ == "__main__":
             m = build()
             print("running", flush=True)
-            m.simulate(3 * 10**8, seed=1, keep="summary", workers=2)
+            m.simulate(3 * 10**8, seed=1, stream=True, workers=2)
         """
     ),
     "dask": MODEL
@@ -61,7 +61,7 @@ SCRIPTS = {
             with Client(cluster):
                 m = build()
                 print("running", flush=True)
-                m.simulate(3 * 10**8, seed=1, keep="summary", engine="dask")
+                m.simulate(3 * 10**8, seed=1, stream=True, engine="dask")
         """
     ),
 }

@@ -123,7 +123,7 @@ def test_memory_check_uses_the_machine_limit(monkeypatch: pytest.MonkeyPatch):
     with pytest.raises(engine.MemoryLimitError, match="3,000 draws of 3 quantities needs 72 kB"):
         small().simulate(3000, seed=1)
     small().simulate(3000, seed=1, keep=["c"])  # one quantity fits
-    assert small().simulate(10**5, seed=1, keep="summary").n == 10**5  # streamed: no draw is kept
+    assert small().simulate(10**5, seed=1, stream=True).n == 10**5  # streamed: no draw is kept
 
 
 def test_streamed_runs_of_any_n_never_list_their_chunks():
@@ -150,7 +150,7 @@ def test_streamed_runs_of_any_n_never_list_their_chunks():
         m.assume("a", fc.lognormal(1, 100))
         engine = ThreeChunks()
         try:
-            m.simulate(2**62, seed=1, keep="summary", engine=engine)
+            m.simulate(2**62, seed=1, stream=True, engine=engine)
         except Stop:
             print(engine.calls)
         """
@@ -172,8 +172,8 @@ def test_streamed_summaries_are_unchanged_by_the_order_chunks_arrive_in():
                 consume(start, stop, task(payload, start, stop))
 
     m = small()
-    ordered = m.simulate(2**20 + 5 * 2**14, seed=3, keep="summary", chunk_size=2**14)
-    backwards = m.simulate(2**20 + 5 * 2**14, seed=3, keep="summary", chunk_size=2**14, engine=Reversed())
+    ordered = m.simulate(2**20 + 5 * 2**14, seed=3, stream=True, chunk_size=2**14)
+    backwards = m.simulate(2**20 + 5 * 2**14, seed=3, stream=True, chunk_size=2**14, engine=Reversed())
     for name in ("a", "c"):
         assert backwards.summaries[name].moments == ordered.summaries[name].moments
         assert (backwards.summary().loc[name] == ordered.summary().loc[name]).all()

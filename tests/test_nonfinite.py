@@ -94,7 +94,7 @@ def test_a_quantity_without_finite_draws_is_refused(kept: fc.Result) -> None:
 def test_streamed_summaries_equal_the_kept_ones() -> None:
     """Finding 5: keep="summary" failed after four retries with "did not converge"."""
     with np.errstate(invalid="ignore"):
-        streamed = nan_model().simulate(N, seed=1, keep="summary")
+        streamed = nan_model().simulate(N, seed=1, stream=True)
         kept = nan_model().simulate(N, seed=1, keep=["y"])
     with pytest.warns(NonFiniteWarning, match="'y'"):
         a = streamed.summary(quantities=["y"])
@@ -113,7 +113,7 @@ def test_streamed_summaries_beyond_the_pilot_equal_the_kept_ones() -> None:
     """More draws than the pilot: the finite count is estimated from it, then counted exactly."""
     n = 2**20 + 3 * 2**16
     with np.errstate(invalid="ignore"):
-        streamed = nan_model().simulate(n, seed=5, keep="summary")
+        streamed = nan_model().simulate(n, seed=5, stream=True)
         kept = nan_model().simulate(n, seed=5, keep=["y"])
     with pytest.warns(NonFiniteWarning):
         a, b = streamed.summary(quantities=["y"]), kept.summary(0.9, ["y"])

@@ -104,8 +104,10 @@ def test_figures_save_as_png(tmp_path, result):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_plots_answer_to_their_short_names():
+def test_each_plot_has_one_name():
     import flopcast.plots as fp
 
     for short in ("forest", "distribution", "tornado", "sobol", "prior_posterior"):
-        assert getattr(fp, short) is getattr(fp, f"{short}_plot")
+        assert callable(getattr(fp, f"{short}_plot"))
+        with pytest.raises(AttributeError, match=f"no attribute '{short}' .*{short}_plot"):
+            getattr(fp, short)

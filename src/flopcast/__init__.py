@@ -59,12 +59,16 @@ from flopcast.engine import LocalEngine
 from flopcast.engine.dask import DaskEngine
 from flopcast.expr import Expr, model_of, quantity, ref, to
 from flopcast.model import Assumption, Derived, Model
+from flopcast.model.model import set_simulator
 from flopcast.ops import exp, log, maximum, minimum, sqrt, where
 from flopcast.presentation import Presentation, ReportSection
 from flopcast.result import Comparison, Result, StreamedResult, compare
+from flopcast.simulation import simulate as _simulate
 from flopcast.sweep import sweep, sweep_effects
+from flopcast.version import __version__ as __version__
 
-__version__ = "0.1.0"
+# Model.simulate runs the engine; the model layer does not import it (the engine depends on the model).
+set_simulator(_simulate)
 
 __all__ = [
     # distributions: constructors from what analysts know

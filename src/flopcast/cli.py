@@ -78,7 +78,7 @@ _MODEL_HELP = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the command, with one sub-parser per subcommand."""
-    from flopcast import __version__
+    from flopcast.version import __version__
 
     fmt = argparse.RawDescriptionHelpFormatter
     parser = _Parser(

@@ -239,7 +239,7 @@ def _ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
         return np.asarray(dist._ppf(_open(u, out=u)), dtype=np.float64)
 
 
-def make_plan(model: Model, n: int, seed: Any, design: str) -> Plan:
+def make_plan(model: Model, n: int, seed: int | np.random.SeedSequence | None, design: str) -> Plan:
     """Build the plan of a run of ``model``: its uncertain assumptions, design and root seed."""
     if not isinstance(design, str) or design not in DESIGNS:
         raise FlopcastValueError(f"design must be one of {DESIGNS}, got {design!r}")

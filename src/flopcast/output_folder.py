@@ -435,6 +435,6 @@ def _try_lock(fd: int) -> None:
 
 
 def _version() -> str:
-    from flopcast import __version__
+    from flopcast.version import __version__
 
     return __version__

@@ -238,8 +238,8 @@ def write_report(
     """
     import numpy as np
 
-    from flopcast import __version__
     from flopcast.engine import check_runnable
+    from flopcast.version import __version__
 
     if not isinstance(model, Model):
         raise FlopcastTypeError(f"write_report() needs a flopcast Model, got {type(model).__name__}")

@@ -299,7 +299,7 @@ class Result:
     def _to_datatree(self) -> xr.DataTree:
         import arviz_base
 
-        from flopcast import __version__
+        from flopcast.version import __version__
 
         tree = arviz_base.from_dict({"prior": {name: np.asarray(x)[None, :] for name, x in self.draws.items()}})
         prior = tree["prior"]
@@ -358,7 +358,7 @@ def summary_frame(names: Iterable[str], rows: list[tuple[Any, ...]], prob: float
 
 
 class StreamedResult:
-    """The summary of a run whose draws were not kept (``simulate(..., keep="summary")`` or ``stream=True``).
+    """The summary of a run whose draws were not kept (``simulate(..., stream=True)``).
 
     Moments are merged exactly; quantiles are exact order statistics of all draws (see :mod:`flopcast.streaming`).
 
@@ -367,7 +367,7 @@ class StreamedResult:
     >>> import flopcast as fc
     >>> m = fc.Model("m")
     >>> _ = m.assume("a", fc.uniform(0, 1))
-    >>> res = m.simulate(50_000, seed=0, keep="summary")
+    >>> res = m.simulate(50_000, seed=0, stream=True)
     >>> full = m.simulate(50_000, seed=0)
     >>> bool(res.quantile("a", 0.05)[0] == full.quantile("a", 0.05)[0])
     True
@@ -628,7 +628,7 @@ def compare(
     models: Mapping[str, Model],
     n: int,
     *,
-    seed: Any = None,
+    seed: int | np.random.SeedSequence | None = None,
     design: str = "random",
     keep: Iterable[str] | str | None = None,
     chunk_size: int | None = None,

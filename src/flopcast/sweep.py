@@ -23,6 +23,8 @@ from flopcast.result import SUMMARY_COLUMNS
 if TYPE_CHECKING:
     import xarray as xr
 
+    from flopcast.engine import Engine
+
 __all__ = ["STATS", "sweep", "sweep_effects"]
 
 #: The statistics along the ``stat`` dimension of a sweep (the numeric columns of ``Result.summary``).
@@ -76,12 +78,12 @@ def sweep(
     grid: Mapping[str, Sequence[Any]],
     n: int,
     *,
-    seed: Any = None,
+    seed: int | np.random.SeedSequence | None = None,
     outputs: Iterable[str] | str | None = None,
     prob: float = 0.9,
     design: str = "random",
     chunk_size: int | None = None,
-    engine: Any = None,
+    engine: str | Engine | None = None,
     stream: bool | None = None,
 ) -> xr.Dataset:
     """Run every combination of the swept values on the same seed; return their summaries as one Dataset.
@@ -145,11 +147,10 @@ def sweep(
     for index in itertools.product(*(range(s) for s in shape)):
         changes = {name: _scenario_value(model, name, axes[name][i])[0] for name, i in zip(axes, index, strict=True)}
         scenario = model.replace(**changes)
-        kwargs = {"seed": root, "design": design, "chunk_size": chunk_size, "engine": engine}
-        if streamed:
-            table = scenario.simulate(n, keep=names, stream=True, prob=prob, **kwargs).summary(full=True)
-        else:
-            table = scenario.simulate(n, keep=names, **kwargs).summary(prob, full=True)
+        run = scenario.simulate(
+            n, seed=root, design=design, chunk_size=chunk_size, engine=engine, keep=names, stream=streamed, prob=prob
+        )
+        table = run.summary(full=True) if streamed else run.summary(prob, full=True)
         for name in names:
             values[name][index] = table.loc[name, list(STATS)].to_numpy(dtype=float)
     dims = (*axes, "stat")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flopcast.analysis.names import names_of
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ __all__ = ["elasticities", "prcc", "rank_correlations"]
 def _columns(
     result: Result, inputs: str | Iterable[str] | None, outputs: str | Iterable[str] | None, who: str
 ) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray]:
-    from flopcast.analysis.sensitivity import names_of
     from flopcast.result import Result
 
     if not isinstance(result, Result):

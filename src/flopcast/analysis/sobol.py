@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.special import ndtri
 
+from flopcast.analysis.names import check_inputs, check_outputs, names_of
 from flopcast.design import seed_sequence
 from flopcast.errors import FlopcastTypeError, FlopcastValueError, SmallSampleWarning
 from flopcast.validate import check_int, check_positive, check_probability
@@ -199,8 +200,6 @@ class _Factors:
 
 def _factors(model: Model, inputs: Any, groups: Mapping[str, Iterable[str]] | None) -> _Factors:
     # The shared checks live in the public face of the layer, which imports this module: import them late.
-    from flopcast.analysis.sensitivity import check_inputs, names_of
-
     analysed = check_inputs(model, inputs)
     sampled = model.uncertain
     if groups is None:
@@ -439,8 +438,6 @@ def sobol(
     True
     """
     import xarray as xr
-
-    from flopcast.analysis.sensitivity import check_outputs
 
     outputs_t = check_outputs(model, outputs)
     factors = _factors(model, inputs, groups)

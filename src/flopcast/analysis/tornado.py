@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from flopcast.analysis.names import check_inputs, check_outputs
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.validate import check_probability
 
@@ -67,8 +68,6 @@ def tornado(
     (['b', 'a'], [24.0, 8.0])
     """
     import xarray as xr
-
-    from flopcast.analysis.sensitivity import check_inputs, check_outputs
 
     if not isinstance(output, str):
         raise FlopcastTypeError(f"tornado: output must be the name of one quantity, got {type(output).__name__}")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import flopcast as fc
+from flopcast.constructors import beta, lognormal, uniform
+from flopcast.model import Model
 
 __all__ = ["OUTPUTS", "benchmark_model"]
 
@@ -16,7 +17,7 @@ __all__ = ["OUTPUTS", "benchmark_model"]
 OUTPUTS = ("train_flop", "breakeven_min", "fleet")
 
 
-def benchmark_model() -> fc.Model:
+def benchmark_model() -> Model:
     """Build the benchmark model.
 
     Examples
@@ -26,28 +27,28 @@ def benchmark_model() -> fc.Model:
     >>> len(m.assumptions), len(m.derived)
     (19, 8)
     """
-    m = fc.Model(
+    m = Model(
         "benchmark",
         description="Sora-like compute estimate used to time flopcast against its peers",
     )
     src = "benchmark model (shared reference)"
-    m.assume("dit_train_flop", fc.lognormal(5e20, 2e21), unit="FLOP", source=src)
-    m.assume("param_scale", fc.lognormal(10, 60), source=src)
-    m.assume("dataset_mult", fc.uniform(4, 10), source=src)
-    m.assume("fps", fc.uniform(16, 30), unit="frame/s", source=src)
+    m.assume("dit_train_flop", lognormal(5e20, 2e21), unit="FLOP", source=src)
+    m.assume("param_scale", lognormal(10, 60), source=src)
+    m.assume("dataset_mult", uniform(4, 10), source=src)
+    m.assume("fps", uniform(16, 30), unit="frame/s", source=src)
     m.assume("duration_s", 60, unit="s", source=src)
-    m.assume("temporal_compression", fc.uniform(4, 8), source=src)
-    m.assume("image_fraction", fc.beta(5, 5), source=src)
-    m.assume("dit_step_flop", fc.lognormal(4.5e11, 6e11), unit="FLOP", source=src)
-    m.assume("steps", fc.lognormal(30, 250), source=src)
+    m.assume("temporal_compression", uniform(4, 8), source=src)
+    m.assume("image_fraction", beta(5, 5), source=src)
+    m.assume("dit_step_flop", lognormal(4.5e11, 6e11), unit="FLOP", source=src)
+    m.assume("steps", lognormal(30, 250), source=src)
     m.assume("peak_flops", 989e12, unit="FLOP/s", source=src)
-    m.assume("mfu", fc.beta(4, 6), source=src)
-    m.assume("tiktok_min_per_day", fc.lognormal(1.2e7, 2.5e7), unit="1/day", source=src)
-    m.assume("youtube_min_per_day", fc.lognormal(3e7, 6e7), unit="1/day", source=src)
-    m.assume("tiktok_ai_share", fc.beta(5, 5), source=src)
-    m.assume("youtube_ai_share", fc.beta(3, 17), source=src)
-    m.assume("peak_factor", fc.uniform(1.5, 3), source=src)
-    m.assume("candidates", fc.uniform(1, 4), source=src)
+    m.assume("mfu", beta(4, 6), source=src)
+    m.assume("tiktok_min_per_day", lognormal(1.2e7, 2.5e7), unit="1/day", source=src)
+    m.assume("youtube_min_per_day", lognormal(3e7, 6e7), unit="1/day", source=src)
+    m.assume("tiktok_ai_share", beta(5, 5), source=src)
+    m.assume("youtube_ai_share", beta(3, 17), source=src)
+    m.assume("peak_factor", uniform(1.5, 3), source=src)
+    m.assume("candidates", uniform(1, 4), source=src)
     # Conversion constants carry their units, so the unit check can prove the formulas' scale (a bare 3600
     # would leave video_min_per_gpu_hour in 1/second under a declared 1/hour).
     m.assume("seconds_per_hour", 3600, unit="s/hour", source="definition")

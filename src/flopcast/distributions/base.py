@@ -227,45 +227,42 @@ class Distribution(Arithmetic, abc.ABC):
         with np.errstate(all="ignore"):
             return np.asarray(self._cdf(x), dtype=np.float64)
 
-    def sample(self, rng: Any = None, size: Any = None, *, seed: Any = None) -> Array:
+    def sample(
+        self, size: int, *, seed: int | np.random.SeedSequence | None = None, rng: np.random.Generator | None = None
+    ) -> Array:
         """Draw independent values with a native sampler.
 
         Parameters
         ----------
-        rng : numpy.random.Generator, int or None
-            Source of randomness: a Generator, or a seed for a new one (``None``: fresh entropy, never a
-            global generator). ``sample(1000)`` is read as ``sample(size=1000)``.
         size : int
             Number of draws (>= 0).
-        seed : int, optional
-            Seed of a new generator, when ``rng`` is not given.
+        seed : int or numpy.random.SeedSequence, optional
+            Seed of a new generator (``None``: fresh entropy, never a global generator).
+        rng : numpy.random.Generator, optional
+            A generator to draw from instead (give ``seed`` or ``rng``, not both).
 
         Returns
         -------
         ndarray of float64, shape (size,)
-            ``sample(rng, m)`` equals the first ``m`` values of ``sample(rng, M)`` for
+            ``sample(m, rng=g)`` equals the first ``m`` values of ``sample(M, rng=g)`` for
             generators in the same state (prefix property).
 
         Examples
         --------
         >>> import numpy as np
         >>> from flopcast.distributions import Uniform
-        >>> a = Uniform(0, 1).sample(np.random.default_rng(1), 3)
+        >>> a = Uniform(0, 1).sample(3, rng=np.random.default_rng(1))
         >>> b = Uniform(0, 1).sample(3, seed=1)
         >>> bool(np.array_equal(a, b))
         True
         """
         owner = f"{type(self).__name__}.sample"
-        if size is None and rng is not None and not isinstance(rng, np.random.Generator):
-            size, rng = rng, None
-        if size is None:
-            raise FlopcastTypeError(f"{owner}: size is required, e.g. sample(rng, 1000) or sample(1000, seed=1)")
+        if isinstance(size, np.random.Generator):
+            raise FlopcastTypeError(f"{owner}: the first argument is the size; pass the generator as rng=")
         if rng is None:
             rng = np.random.default_rng(seed)
         elif seed is not None:
             raise FlopcastValueError(f"{owner}: give either rng or seed, not both")
-        elif isinstance(rng, int | np.integer | np.random.SeedSequence) and not isinstance(rng, bool):
-            rng = np.random.default_rng(rng)
         rng = check_rng(rng, "rng", owner)
         size = check_int(size, "size", owner, minimum=0)
         return np.asarray(self._sample(rng, size), dtype=np.float64).reshape(size)

@@ -9,9 +9,10 @@ seed, the result is unchanged.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from flopcast.engine.base import Consume, Task
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 
 __all__ = ["DaskEngine"]
@@ -41,7 +42,7 @@ class DaskEngine:
 
         from dask.distributed import Client
         client = Client("tcp://scheduler:8786")
-        res = model.simulate(10**8, seed=1, engine=fc.DaskEngine(client), keep="summary")
+        res = model.simulate(10**8, seed=1, engine=fc.DaskEngine(client), stream=True)
     """
 
     name = "dask"
@@ -74,10 +75,7 @@ class DaskEngine:
             raise FlopcastValueError(f"the Dask client is {client.status}; connect a new Client before simulating")
         return client
 
-    def map(
-        self, task: Callable[[Any, int, int], Any], payload: Any, bounds: Sequence[tuple[int, int]],
-        consume: Callable[[int, int, Any], None],
-    ) -> None:  # fmt: skip
+    def map(self, task: Task, payload: Any, bounds: Sequence[tuple[int, int]], consume: Consume) -> None:
         """Run ``task(payload, start, stop)`` on the cluster for every range; results go to ``consume``."""
         distributed = _require_distributed()
         client = self.client

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
+from flopcast.engine.base import Consume, Task
 from flopcast.validate import check_int
 
 __all__ = ["LocalEngine"]
-
-Task = Callable[[Any, int, int], Any]
-Consume = Callable[[int, int, Any], None]
 
 # Set in each worker process by _init_worker: the task and the payload, deserialized once per worker.
 _WORKER: dict[str, Any] = {}

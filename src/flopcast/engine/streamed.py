@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from flopcast import stats
+from flopcast.engine.base import Engine
 from flopcast.engine.progress import Progress
+from flopcast.engine.run import ChunkBounds, chunk_bounds, collect_draws
 from flopcast.engine.tasks import stream_task
 from flopcast.errors import FlopcastValueError
 from flopcast.streaming import (
@@ -26,7 +28,6 @@ from flopcast.validate import check_probability
 if TYPE_CHECKING:
     from flopcast.design import Plan
     from flopcast.model import Model
-    from flopcast.result import StreamedResult
 
 __all__ = ["run_streamed"]
 
@@ -78,14 +79,10 @@ class _InOrder:
 
 
 def run_streamed(
-    model: Model, plan: Plan, names: tuple[str, ...], chunk: int, runner: Any, prob: float,
+    model: Model, plan: Plan, names: tuple[str, ...], chunk: int, runner: Engine, prob: float,
     levels: Iterable[float], progress: bool | None,
-) -> StreamedResult:  # fmt: skip
-    """Run ``plan`` keeping no draws; return exact moments, quantiles and HDIs of ``names``."""
-    from flopcast.engine import ChunkBounds, chunk_bounds, collect_draws
-    from flopcast.result import StreamedResult
-
-    prob = check_probability(prob, "prob")
+) -> dict[str, StreamSummary]:  # fmt: skip
+    """Run ``plan`` keeping no draws; return exact moments, quantiles and HDIs of ``names`` (``prob`` checked)."""
     n = plan.n
     m = min(n, PILOT_SIZE)
     bar = Progress(n, progress, label="streaming")
@@ -146,7 +143,7 @@ def run_streamed(
             raise RuntimeError(f"streamed summaries of {todo} did not converge; run with keep=[...] instead")
     finally:
         bar.close()
-    return StreamedResult(model, {name: summaries[name] for name in names}, plan=plan, engine=runner.name, prob=prob)
+    return {name: summaries[name] for name in names}
 
 
 def _levels_of(window: tuple[int, int, int], n: int, offset: int) -> tuple[float, float]:

@@ -10,7 +10,7 @@ all at once (``Model(name, nodes=[...])``) is sorted topologically and cycles ar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
@@ -24,9 +24,11 @@ from flopcast.presentation import Presentation, ReportSection, default_headline,
 if TYPE_CHECKING:
     from flopcast.correlation import Correlation
     from flopcast.describe import Description
+    from flopcast.engine import Engine
     from flopcast.joint import JointDraws
+    from flopcast.result import Result, StreamedResult
 
-__all__ = ["Assumption", "Derived", "Model"]
+__all__ = ["Assumption", "Derived", "Model", "set_simulator"]
 
 
 class Model:
@@ -585,21 +587,45 @@ class Model:
 
         return write_assumptions(self, path)
 
+    @overload
+    def simulate(
+        self, n: int, *, seed: int | np.random.SeedSequence | None = ..., design: str = ...,
+        keep: Iterable[str] | None = ..., stream: Literal[False] = ..., prob: float = ...,
+        levels: Iterable[float] = ..., chunk_size: int | None = ..., engine: str | Engine | None = ...,
+        workers: int | None = ..., progress: bool | None = ...,
+    ) -> Result: ...  # fmt: skip
+
+    @overload
+    def simulate(
+        self, n: int, *, seed: int | np.random.SeedSequence | None = ..., design: str = ...,
+        keep: Iterable[str] | None = ..., stream: Literal[True], prob: float = ...,
+        levels: Iterable[float] = ..., chunk_size: int | None = ..., engine: str | Engine | None = ...,
+        workers: int | None = ..., progress: bool | None = ...,
+    ) -> StreamedResult: ...  # fmt: skip
+
+    @overload
+    def simulate(
+        self, n: int, *, seed: int | np.random.SeedSequence | None = ..., design: str = ...,
+        keep: Iterable[str] | None = ..., stream: bool = ..., prob: float = ...,
+        levels: Iterable[float] = ..., chunk_size: int | None = ..., engine: str | Engine | None = ...,
+        workers: int | None = ..., progress: bool | None = ...,
+    ) -> Result | StreamedResult: ...  # fmt: skip
+
     def simulate(
         self,
         n: int,
         *,
         seed: int | np.random.SeedSequence | None = None,
         design: str = "random",
-        keep: Iterable[str] | str | bool | None = None,
+        keep: Iterable[str] | None = None,
         stream: bool = False,
         prob: float = 0.9,
         levels: Iterable[float] = (),
         chunk_size: int | None = None,
-        engine: Any = None,
+        engine: str | Engine | None = None,
         workers: int | None = None,
         progress: bool | None = None,
-    ) -> Any:
+    ) -> Result | StreamedResult:
         """Draw ``n`` joint samples of the assumptions and evaluate every derived quantity.
 
         Parameters
@@ -611,11 +637,12 @@ class Model:
             ``None`` draws fresh entropy, recorded in the result so the run can be repeated.
         design : {"random", "lhs", "sobol"}
             Plain Monte Carlo (native samplers), Latin hypercube, or scrambled Sobol' (through inverse CDFs).
-        keep : str, iterable of str or False, optional
-            Quantities whose draws are kept (default: all). ``"summary"`` (or ``False``, or an empty list) keeps
-            no draws and streams the summaries of every quantity (any ``n``, memory bounded by the chunk size).
+        keep : str or iterable of str, optional
+            Quantities whose draws are kept, or summarized with ``stream=True`` (default: all).
         stream : bool, default False
-            Stream the summaries of the ``keep`` quantities instead of keeping their draws.
+            Keep no draws: stream exact summaries of the ``keep`` quantities (any ``n``, memory bounded by the
+            chunk size) and return a :class:`~flopcast.result.StreamedResult`. ``keep="summary"`` is a
+            deprecated spelling of ``stream=True``.
         prob : float, default 0.9
             For streamed runs: the mass of the intervals to compute.
         levels : iterable of float
@@ -633,6 +660,8 @@ class Model:
         Returns
         -------
         Result or StreamedResult
+            A :class:`~flopcast.result.Result` of the kept draws, or with ``stream=True`` a
+            :class:`~flopcast.result.StreamedResult`.
 
         Examples
         --------
@@ -643,7 +672,18 @@ class Model:
         >>> round(float(res.quantile("a", 0.5)[0]))  # the median of lognormal(1, 100) is 10
         10
         """
-        from flopcast.engine import run
+        if _SIMULATOR is None:  # only when the package was bypassed: ``import flopcast`` installs it
+            raise RuntimeError("flopcast's simulator is not installed; import flopcast first")
+        return _SIMULATOR(self, n, seed=seed, design=design, keep=keep, stream=stream, prob=prob, levels=levels,
+                          chunk_size=chunk_size, engine=engine, workers=workers, progress=progress)  # fmt: skip
 
-        return run(self, n, seed=seed, design=design, keep=keep, stream=stream, prob=prob, levels=levels,
-                   chunk_size=chunk_size, engine=engine, workers=workers, progress=progress)  # fmt: skip
+
+#: What :meth:`Model.simulate` runs: :func:`flopcast.simulation.simulate`, handed over by ``import flopcast``.
+#: The model layer never imports the engine or the results; they depend on it.
+_SIMULATOR: Callable[..., Any] | None = None
+
+
+def set_simulator(simulator: Callable[..., Any]) -> None:
+    """Install the function :meth:`Model.simulate` runs (done once, by ``import flopcast``)."""
+    global _SIMULATOR
+    _SIMULATOR = simulator

@@ -13,9 +13,6 @@ a notebook cell.
 :func:`prior_posterior_plot`           prior versus posterior of a calibration (:mod:`flopcast.analysis.calibration`)
 =====================================  ===================================================================
 
-Each function also answers to its short name (``fp.forest``, ``fp.distribution``, ``fp.tornado``, ``fp.sobol``,
-``fp.prior_posterior``).
-
 Examples
 --------
 >>> import flopcast.plots as fp
@@ -54,16 +51,8 @@ _MODULES = {
 }
 
 
-#: Short names, as the plots are named in prose: ``fp.forest(result)`` is ``fp.forest_plot(result)``.
-_SHORT = {name.removesuffix("_plot"): name for name in _MODULES}
-
-
 def __getattr__(name: str) -> Any:
     """Load a plot function from its module on first access (keeps matplotlib out of ``import flopcast.plots``)."""
-    if name in _SHORT:
-        value = __getattr__(_SHORT[name])
-        globals()[name] = value
-        return value
     module = _MODULES.get(name)
     if module is None:
         raise AttributeError(f"module 'flopcast.plots' has no attribute {name!r} (plots: {', '.join(__all__)})")

@@ -66,7 +66,7 @@ class Calibration:
     joint_draws: dict[str, np.ndarray] = field(repr=False)
     joint_weights: np.ndarray | None = field(default=None, repr=False)
     log_weights: np.ndarray | None = field(default=None, repr=False)
-    seed: Any = None
+    seed: np.random.SeedSequence | None = None
 
     @functools.cached_property
     def model(self) -> Model:

@@ -1,4 +1,4 @@
-"""The Monte Carlo engine: analytic references, seeding, chunking, designs and correlation."""
+"""Simulating a model: analytic references, seeding, chunking, what to keep, typed results, bad arguments."""
 
 import numpy as np
 import pytest
@@ -104,48 +104,6 @@ def test_what_if_keeps_other_draws_common(benchmark_model):
     assert not np.array_equal(base["steps"], what_if["steps"])
 
 
-@pytest.mark.parametrize("design", DESIGNS)
-def test_rank_correlation_hits_target_and_keeps_marginals(design):
-    m = fc.Model("corr")
-    m.assume("a", fc.lognormal(1, 100))
-    m.assume("b", fc.beta(2, 5))
-    m.assume("c", fc.uniform(-1, 1))
-    target = np.array([[1.0, 0.7, -0.4], [0.7, 1.0, -0.2], [-0.4, -0.2, 1.0]])
-    m.correlate(["a", "b", "c"], target)
-    res = m.simulate(100_000, seed=8, design=design)
-    rho = stats.spearmanr(np.column_stack([res["a"], res["b"], res["c"]])).statistic
-    np.testing.assert_allclose(rho, target, atol=0.02)
-    # Marginals are the declared distributions (Kolmogorov-Smirnov at 1e5 draws, alpha = 1e-3).
-    for name, ref in [("a", stats.lognorm(s=np.log(100) / 2 / 1.6448536269514722, scale=10)),
-                      ("b", stats.beta(2, 5)), ("c", stats.uniform(-1, 2))]:  # fmt: skip
-        assert stats.kstest(res[name], ref.cdf).pvalue > 1e-3
-
-
-def test_correlation_leaves_marginal_draws_of_uncorrelated_inputs(benchmark_model):
-    base = benchmark_model.simulate(2000, seed=2)
-    corr = benchmark_model.replace()
-    corr.correlate(["tiktok_ai_share", "youtube_ai_share"], 0.5)
-    res = corr.simulate(2000, seed=2)
-    np.testing.assert_array_equal(base["steps"], res["steps"])
-
-
-@pytest.mark.parametrize("design", ["lhs", "sobol"])
-def test_space_filling_designs_are_more_accurate_for_the_mean(design):
-    m = fc.Model("m")
-    m.assume("u", fc.uniform(0, 1))
-    errors = [abs(m.simulate(4096, seed=s, design=design)["u"].mean() - 0.5) for s in range(5)]
-    # Plain MC's standard error is 1/sqrt(12 * 4096) = 0.0045; stratified designs are far below it.
-    assert max(errors) < 0.0005
-
-
-def test_lhs_is_stratified_within_a_block():
-    m = fc.Model("m")
-    m.assume("u", fc.uniform(0, 1))
-    u = m.simulate(1000, seed=0, design="lhs")["u"]
-    counts = np.bincount((u * 1000).astype(int), minlength=1000)
-    assert np.all(counts == 1)
-
-
 def test_keep_selects_quantities_and_point_values_broadcast(benchmark_model):
     res = benchmark_model.simulate(100, seed=0, keep=["fleet", "peak_flops"])
     assert res.names == ("fleet", "peak_flops")
@@ -166,6 +124,10 @@ def test_keep_selects_quantities_and_point_values_broadcast(benchmark_model):
         ({"n": 10, "seed": -1}, ValueError, "seed must be a non-negative integer"),
         ({"n": 10, "seed": "abc"}, TypeError, "seed must be"),
         ({"n": 10, "engine": "spark"}, ValueError, "engine must be"),
+        ({"n": 10, "engine": fc.LocalEngine}, TypeError, "engine must be"),
+        ({"n": 10, "stream": True, "prob": 1.5}, ValueError, "prob"),
+        ({"n": 10, "keep": False}, TypeError, "keep must be None or quantity names, got False.*stream=True"),
+        ({"n": 10, "keep": []}, ValueError, "keep is empty.*stream=True"),
     ],
 )
 def test_bad_simulate_arguments(benchmark_model, kwargs, error, match):
@@ -211,3 +173,31 @@ def test_pieces_are_the_draws_whatever_their_size(benchmark_model, design):
         for name, values in ref.items():
             got = np.concatenate([draws[name] for _, _, draws in pieces])
             np.testing.assert_array_equal(got, values[start:stop], err_msg=f"{design} {name} {start}:{stop}/{size}")
+
+
+def test_keep_summary_is_a_deprecated_spelling_of_stream(benchmark_model):
+    with pytest.warns(DeprecationWarning, match=r'keep="summary" is deprecated.*use stream=True'):
+        old = benchmark_model.simulate(5_000, seed=3, keep="summary")
+    new = benchmark_model.simulate(5_000, seed=3, stream=True)
+    assert isinstance(old, fc.StreamedResult) and old.summary(full=True).equals(new.summary(full=True))
+
+
+def test_simulate_is_typed_by_what_it_returns(tmp_path):
+    """mypy reads Result or StreamedResult from the arguments (the overloads of Model.simulate)."""
+    api = pytest.importorskip("mypy.api")
+    code = tmp_path / "typed.py"
+    code.write_text(
+        "import flopcast as fc\n"
+        "m = fc.Model('m')\n"
+        "reveal_type(m.simulate(10))\n"
+        "reveal_type(m.simulate(10, stream=True))\n"
+        "reveal_type(m.simulate(10, seed=None, keep=['a'], stream=False))\n"
+    )
+    # Only flopcast is read (numpy, pandas... are skipped, as Any): the check takes seconds, not minutes.
+    config = tmp_path / "mypy.ini"
+    config.write_text(
+        "[mypy]\nfollow_imports = skip\nignore_missing_imports = True\n[mypy-flopcast.*]\nfollow_imports = silent\n"
+    )
+    out, _, _ = api.run([str(code), "--config-file", str(config), "--cache-dir", str(tmp_path / "cache")])
+    revealed = [line.split("Revealed type is ")[1] for line in out.splitlines() if "Revealed type" in line]
+    assert revealed == ['"flopcast.result.Result"', '"flopcast.result.StreamedResult"', '"flopcast.result.Result"']
