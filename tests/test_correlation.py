@@ -32,3 +32,26 @@ def test_correlation_leaves_marginal_draws_of_uncorrelated_inputs(benchmark_mode
     corr.correlate(["tiktok_ai_share", "youtube_ai_share"], 0.5)
     res = corr.simulate(2000, seed=2)
     np.testing.assert_array_equal(base["steps"], res["steps"])
+
+
+def test_correlate_validation():
+    m = fc.Model("m")
+    m.assume("a", fc.normal(0, 1))
+    m.assume("b", fc.normal(0, 1))
+    m.assume("c", fc.normal(0, 1))
+    m.assume("p", 3.0)
+    with pytest.raises(ValueError, match="not positive semi-definite"):
+        m.correlate(["a", "b", "c"], [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]])
+    with pytest.raises(ValueError, match="symmetric"):
+        m.correlate(["a", "b"], [[1, 0.5], [0.4, 1]])
+    with pytest.raises(ValueError, match="diagonal"):
+        m.correlate(["a", "b"], [[2, 0.5], [0.5, 2]])
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        m.correlate(["a", "b"], 1.5)
+    with pytest.raises(ValueError, match="'zz' is not an assumption"):
+        m.correlate(["a", "zz"], 0.5)
+    with pytest.raises(ValueError, match="point value"):
+        m.correlate(["a", "p"], 0.5)
+    m.correlate(["a", "b"], 0.5)
+    with pytest.raises(ValueError, match="already in a correlated group"):
+        m.correlate(["b", "c"], 0.5)

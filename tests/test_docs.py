@@ -57,5 +57,5 @@ def test_docs_code_runs(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     namespace: dict[str, object] = {"__name__": "__main__"}  # guarded blocks run, as in a script
     for i, block in enumerate(re.findall(r"```python\n(.*?)```", (ROOT / "docs" / page).read_text(), flags=re.S)):
         if "Client(" in block or "DaskEngine(client)" in block:
-            continue  # needs a Dask cluster: the same calls run on a LocalCluster in tests/test_scale.py
+            continue  # needs a Dask cluster: the same calls run on a LocalCluster in tests/engine/test_dask.py
         exec(compile(block, f"docs/{page} block {i}", "exec"), namespace)  # noqa: S102 - our own docs

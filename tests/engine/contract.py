@@ -78,7 +78,7 @@ class EngineContract:
         bounds = chunk_bounds(10_000, 3_000)
         seen = []
         engine.map(keep_task, (benchmark_model, plan, ("fleet",)), bounds, lambda a, b, r: seen.append((a, b)))
-        assert sorted(seen) == bounds
+        assert sorted(seen) == list(bounds)
 
     def test_a_failing_task_raises_its_error(self, engine):
         with pytest.raises(ZeroDivisionError, match="a draw of x above 0.999"):

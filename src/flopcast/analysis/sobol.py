@@ -14,7 +14,7 @@ SALib's ``analyze`` loops over inputs and gathers an ``n x resamples`` matrix pe
 15 inputs at ``n = 2**13``, more than the rest of the pipeline together). Here a bootstrap resample's mean of any
 per-row quantity is one row of ``W @ F / n``, with ``W`` the resamples x rows matrix of counts (built from one
 index matrix, like SALib's) and ``F`` the per-row terms of every estimator, input and output as columns: one
-matrix product. ``tests/test_sensitivity_salib.py`` checks values and intervals against SALib on the same samples
+matrix product. ``tests/analysis/test_sobol_salib.py`` checks values and intervals against SALib on the same samples
 and the same index matrix (equal to ~1e-12). We also avoid SALib's global random state (``analyze`` draws from
 ``np.random.randint`` when ``seed`` is falsy, seed 0 included).
 """

@@ -94,7 +94,7 @@ def test_percent_is_not_one():
             return mfu
 
 
-# MAC vs FLOP (different dimensions, refused by the dimension check): tests/test_model.py::
+# MAC vs FLOP (different dimensions, refused by the dimension check): tests/model/test_checks.py::
 # test_mac_and_flop_are_different_dimensions.
 
 

@@ -3,7 +3,7 @@
 import importlib.util
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sora_sensitivity.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sora_sensitivity.py"
 
 
 def test_sora_sensitivity_example_runs(capsys):

@@ -1,0 +1,149 @@
+"""The model: building, ordering, point values, what-if replacement, evaluation."""
+
+import numpy as np
+import pytest
+
+import flopcast as fc
+
+
+def make_chain() -> fc.Model:
+    m = fc.Model("chain")
+    m.assume("flop", fc.lognormal(1e20, 1e22), unit="FLOP", source="guess")
+    m.assume("rate", 4e14, unit="FLOP/s/GPU", source="measured")
+
+    @m.derive(unit="GPU*s")
+    def gpu_seconds(flop, rate):
+        return flop / rate
+
+    m.assume("seconds_per_day", 86400, unit="s/day", source="definition")  # a constant carries its unit
+
+    @m.derive(unit="GPU*day")
+    def gpu_days(gpu_seconds, seconds_per_day):
+        return gpu_seconds / seconds_per_day
+
+    return m
+
+
+def test_point_values_use_point_or_median():
+    m = make_chain()
+    point = m.point()
+    assert point["flop"] == pytest.approx(1e21, rel=1e-12)  # median of lognormal(1e20, 1e22) is the geometric mean
+    assert point["rate"] == 4e14
+    assert point["gpu_seconds"] == pytest.approx(1e21 / 4e14, rel=1e-12)
+    assert point["gpu_days"] == pytest.approx(1e21 / 4e14 / 86400, rel=1e-12)
+
+
+def test_nodes_in_topological_order_and_properties():
+    m = make_chain()
+    assert list(m.nodes) == ["flop", "rate", "gpu_seconds", "seconds_per_day", "gpu_days"]
+    assert m.uncertain == ("flop",)
+    assert list(m.derived) == ["gpu_seconds", "gpu_days"]
+    assert m.derived["gpu_days"].inputs == ("gpu_seconds", "seconds_per_day")
+    assert "flop" in m and "nope" not in m
+
+
+def test_nodes_given_in_any_order_are_sorted():
+    def b(a):
+        return 2 * a
+
+    def c(b, a):
+        return b + a
+
+    m = fc.Model("unordered", [fc.Derived("c", c), fc.Derived("b", b), fc.Assumption("a", 1.0)])
+    assert list(m.nodes) == ["a", "b", "c"]
+    assert m.point()["c"] == 3.0
+
+
+def test_unknown_input_names_node_parameter_and_fix():
+    m = fc.Model("m")
+    m.assume("param_scale", 30)
+    with pytest.raises(ValueError, match=r"derived 'train'.*input 'param_scal'.*Did you mean 'param_scale'"):
+
+        @m.derive
+        def train(param_scal):
+            return param_scal
+
+
+def test_duplicate_name():
+    m = fc.Model("m")
+    m.assume("a", 1)
+    with pytest.raises(ValueError, match="duplicate name 'a'"):
+        m.assume("a", 2)
+    with pytest.raises(ValueError, match="duplicate name 'a'"):
+        fc.Model("m2", [fc.Assumption("a", 1), fc.Assumption("a", 2)])
+
+
+def test_cycle_is_refused_when_built():
+    def a(c):
+        return c
+
+    def b(a):
+        return a
+
+    def c(b):
+        return b
+
+    with pytest.raises(ValueError, match=r"cycle.*a -> c -> b -> a|cycle.*->"):
+        fc.Model("cyclic", [fc.Derived("a", a), fc.Derived("b", b), fc.Derived("c", c)])
+    m = fc.Model("self")
+    m.assume("x", 1)
+    with pytest.raises(ValueError, match="cycle"):
+        m.add(fc.Derived("y", lambda y: y))
+
+
+def test_replace_returns_new_model_and_leaves_original():
+    m = make_chain()
+    before = m.point()
+    m2 = m.replace(rate=8e14, flop=fc.lognormal(1e21, 1e21 * 4))
+    assert m.point() == before
+    assert m2.point()["rate"] == 8e14
+    assert m2["rate"].unit == "FLOP/s/GPU" and m2["rate"].source == "measured"
+    assert m2.point()["gpu_seconds"] == pytest.approx(2e21 / 8e14, rel=1e-12)
+    fixed = m.replace(gpu_seconds=100.0)
+    assert fixed.point()["gpu_days"] == pytest.approx(100 / 86400)
+    with pytest.raises(ValueError, match="'rat'.*did you mean 'rate'"):
+        m.replace(rat=1)
+
+
+def test_replace_with_function():
+    m = make_chain()
+    m2 = m.replace(gpu_days=lambda gpu_seconds, seconds_per_day: 2 * gpu_seconds / seconds_per_day)
+    assert m2.point()["gpu_days"] == pytest.approx(2 * m.point()["gpu_days"])
+
+
+def test_user_inputs_not_mutated():
+    nodes = [fc.Assumption("a", 1.0), fc.Derived("b", lambda a: a + 1)]
+    copy = list(nodes)
+    fc.Model("m", nodes)
+    assert nodes == copy
+    m = make_chain()
+    values = {"flop": np.array([1e21, 2e21])}
+    m.evaluate(values)
+    assert values["flop"].tolist() == [1e21, 2e21]
+
+
+def test_evaluate_same_draw_used_twice_is_zero():
+    m = fc.Model("m")
+    m.assume("x", fc.normal(0, 1))
+
+    @m.derive
+    def zero(x):
+        return x - x
+
+    res = m.simulate(10_000, seed=0)
+    assert np.all(res["zero"] == 0.0)
+
+
+def test_math_helpers_work_in_derived_functions():
+    m = fc.Model("m")
+    m.assume("x", fc.uniform(1, 3))
+    m.assume("y", 2.0)
+
+    @m.derive
+    def z(x, y):
+        return fc.where(x > y, fc.minimum(x, y), fc.maximum(x, y)) + fc.log(fc.exp(x)) + fc.sqrt(x * x)
+
+    res = m.simulate(1000, seed=1)
+    x = res["x"]
+    expected = np.where(x > 2, np.minimum(x, 2), np.maximum(x, 2)) + 2 * x
+    np.testing.assert_allclose(res["z"], expected, rtol=1e-12)

@@ -1,0 +1,39 @@
+"""Report blocks rendered as Markdown and as one self-contained HTML page."""
+
+import base64
+
+from flopcast.report_html import Figure, Heading, Paragraph, Preformatted, Table, to_html, to_markdown
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def blocks(tmp_path):
+    figure = tmp_path / "fig.png"
+    figure.write_bytes(PNG)
+    return [
+        Heading("Fleet <size>", level=1, anchor="fleet"),
+        Paragraph("GPUs **needed** at `peak`"),
+        Table(["quantity", "median"], [["fleet | H100", "1.2e5"]]),
+        Figure(figure, "Forest of outputs"),
+        Preformatted("a < b\n"),
+    ]
+
+
+def test_markdown_escapes_pipes_and_links_figures(tmp_path):
+    md = to_markdown(blocks(tmp_path))
+    assert md.startswith("# Fleet <size>\n\nGPUs **needed** at `peak`\n\n")
+    assert "fleet \\| H100" in md  # a pipe inside a cell does not split it
+    assert "![Forest of outputs](fig.png)" in md
+    assert "```text\na < b\n```" in md
+
+
+def test_html_escapes_text_embeds_figures_and_keeps_emphasis(tmp_path):
+    page = to_html(blocks(tmp_path), title="Report & co")
+    assert "<title>Report &amp; co</title>" in page
+    assert '<h1 id="fleet">Fleet &lt;size&gt;</h1>' in page
+    assert "<p>GPUs <strong>needed</strong> at <code>peak</code></p>" in page
+    assert "data:image/png;base64," + base64.b64encode(PNG).decode() in page
+    assert "<pre>a &lt; b\n</pre>" in page
+    assert 'src="fig.png"' not in page  # self-contained: no link to a file beside the page
