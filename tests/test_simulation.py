@@ -154,27 +154,6 @@ def test_elementwise_violation_is_named():
             return np.stack([x, x])
 
 
-@pytest.mark.parametrize("design", DESIGNS)
-def test_pieces_are_the_draws_whatever_their_size(benchmark_model, design):
-    # The engine evaluates cache-sized pieces; pieces of any size, from a range starting inside a block or not,
-    # must be the very draws of the run (independent, correlated and joint-draw inputs alike).
-    from flopcast.design import make_plan
-
-    m = benchmark_model.replace()
-    m.correlate(["tiktok_ai_share", "youtube_ai_share"], 0.5)
-    m = m.with_joint_draws({"fps": np.linspace(16, 30, 50), "temporal_compression": np.linspace(4, 8, 50)})
-    n = 150_000
-    ref = make_plan(m, n, 4, design).draws(0, n)
-    for start, stop, size in [(0, n, 4096), (0, n, 70_000), (30_000, 140_000, 1000), (65_536, 131_072, 8192)]:
-        plan = make_plan(m, n, 4, design)
-        pieces = list(plan.pieces(start, stop, size))
-        assert [lo for lo, _, _ in pieces][0] == start and pieces[-1][1] == stop
-        assert all(hi - lo <= size for lo, hi, _ in pieces)
-        for name, values in ref.items():
-            got = np.concatenate([draws[name] for _, _, draws in pieces])
-            np.testing.assert_array_equal(got, values[start:stop], err_msg=f"{design} {name} {start}:{stop}/{size}")
-
-
 def test_keep_summary_is_a_deprecated_spelling_of_stream(benchmark_model):
     with pytest.warns(DeprecationWarning, match=r'keep="summary" is deprecated.*use stream=True'):
         old = benchmark_model.simulate(5_000, seed=3, keep="summary")

@@ -312,8 +312,8 @@ def test_sample_continues_its_stream(dist: Distribution) -> None:
     # The engine draws a seeding block in cache-sized pieces from one generator: consecutive calls must give
     # the values of one call.
     rng = np.random.default_rng(8)
-    pieces = np.concatenate([dist.sample(rng, k) for k in (1, 999, 3000, 2000)])
-    np.testing.assert_array_equal(pieces, dist.sample(np.random.default_rng(8), 6_000))
+    pieces = np.concatenate([dist.sample(k, rng=rng) for k in (1, 999, 3000, 2000)])
+    np.testing.assert_array_equal(pieces, dist.sample(6_000, rng=np.random.default_rng(8)))
 
 
 @pytest.mark.parametrize("dist", [Beta(3.0, 17.0), Beta(0.5, 2.0, -1.0, 4.0), PERT(1.0, 2.0, 9.0)], ids=repr)
@@ -321,7 +321,7 @@ def test_beta_and_pert_sample_through_the_verified_table(dist: Distribution) -> 
     # The sampler is the table inverse CDF of the generator's uniforms (not numpy's gamma-ratio beta), so its
     # accuracy is the table's: the draws are scipy's beta quantiles of those uniforms to 1e-10.
     beta = dist.as_beta() if isinstance(dist, PERT) else dist
-    x = dist.sample(np.random.default_rng(3), 50_000)
+    x = dist.sample(50_000, rng=np.random.default_rng(3))
     u = np.random.default_rng(3).random(50_000)
     exact = st.beta(beta.alpha, beta.beta, loc=beta.lower, scale=beta.upper - beta.lower).ppf(u)
     np.testing.assert_allclose(x, exact, rtol=1e-10, atol=1e-12 * (beta.upper - beta.lower))
