@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -111,7 +111,7 @@ class Result:
         return result_html(self)
 
     @property
-    def seed(self) -> Any:
+    def seed(self) -> int | Sequence[int] | None:
         """The entropy of the run's root seed (repeat the run with ``seed=`` this value)."""
         return None if self.plan is None else self.plan.root.entropy
 
@@ -395,7 +395,7 @@ class StreamedResult:
         return result_html(self)
 
     @property
-    def seed(self) -> Any:
+    def seed(self) -> int | Sequence[int] | None:
         """The entropy of the run's root seed."""
         return self.plan.root.entropy
 
