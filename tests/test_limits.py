@@ -36,10 +36,10 @@ def run_limited(code: str, limit_bytes: int = 3 * 2**30, timeout: float = 300) -
 
 
 # ---------------------------------------------------------------------------------------------- no quantities
-@pytest.mark.parametrize("keep", [None, "summary"])
-def test_a_model_with_no_quantities_is_refused_clearly(keep):
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_model_with_no_quantities_is_refused_clearly(stream):
     with pytest.raises(FlopcastValueError, match="'e' has no quantities"):
-        fc.Model("e").simulate(10, keep=keep)
+        fc.Model("e").simulate(10, stream=stream)
 
 
 def test_report_of_a_model_with_no_quantities_is_refused(tmp_path: Path):
@@ -88,7 +88,7 @@ def test_more_draws_than_memory_holds_is_refused_before_allocating():
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = proc.stdout
     assert out.startswith("MemoryLimitError keeping 9,223,372,036,854,775,808 draws of 1 quantity needs"), out
-    assert "keep='summary'" in out
+    assert "simulate(n, stream=True)" in out
 
 
 def test_the_limit_is_the_process_limit_and_counts_only_varying_quantities():
@@ -117,8 +117,9 @@ def test_the_limit_is_the_process_limit_and_counts_only_varying_quantities():
 
 def test_memory_check_uses_the_machine_limit(monkeypatch: pytest.MonkeyPatch):
     import flopcast.engine as engine
+    import flopcast.engine.limits as limits
 
-    monkeypatch.setattr(engine, "memory_limit", lambda: 8 * 3 * 1000)  # room for 1000 draws of 3 quantities
+    monkeypatch.setattr(limits, "memory_limit", lambda: 8 * 3 * 1000)  # room for 1000 draws of 3 quantities
     small().simulate(1000, seed=1)
     with pytest.raises(engine.MemoryLimitError, match="3,000 draws of 3 quantities needs 72 kB"):
         small().simulate(3000, seed=1)
