@@ -40,10 +40,11 @@ def test_report_has_no_sora_section_and_places_the_reference(report):
 
 def test_docs_page_shows_this_run(report):
     """The medians quoted in docs/llm-example.md are this run's (to the 3 digits shown)."""
-    from flopcast.formatting import eng
+    from flopcast.formatting import number
 
     page = (ROOT / "docs" / "llm-example.md").read_text()
-    quoted = re.findall(r"\(`(\w+)`\): most likely about ([\d.,e]+)", page)
+    quoted = re.findall(r"\(`(\w+)`\): most likely about (\S+)", page)
     assert [name for name, _ in quoted] == list(report.outputs)
     for name, text in quoted:
-        assert text == eng(float(np.median(report.result[name]))), name
+        unit = report.result.model[name].unit
+        assert text == number(float(np.median(report.result[name])), unit), name

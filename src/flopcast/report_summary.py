@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopcast.formatting import eng
+from flopcast.formatting import eng, number
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -139,8 +139,10 @@ def _label(model: Model, name: str) -> str:
     return model[name].label if name in model else name
 
 
-def _with_unit(text: str, unit: str) -> str:
-    return text if unit in ("", "1") else f"{text} {unit}"
+def _amount(value: float, unit: str) -> str:
+    """A value with its unit, money as money (``$55.7M``)."""
+    text = number(value, unit)
+    return text if text.startswith(("$", "-$")) or unit in ("", "1") else f"{text} {unit}"
 
 
 def summary_paragraphs(
@@ -167,14 +169,14 @@ def summary_paragraphs(
         head = f"**{label[:1].upper() + label[1:]}**" + ("" if label == name else f" (`{name}`)")
         lo, med, hi = float(row["eti_lower"]), float(row["median"]), float(row["eti_upper"])
         if lo == hi:
-            text = f"{head} is fixed at {_with_unit(eng(med), unit)} in every draw."
+            text = f"{head} is fixed at {_amount(med, unit)} in every draw."
         else:
             text = (
-                f"{head}: most likely about {_with_unit(eng(med), unit)} (the median), with a {prob:.0%} chance "
-                f"of lying between {eng(lo)} and {_with_unit(eng(hi), unit)}."
+                f"{head}: most likely about {_amount(med, unit)} (the median), with a {prob:.0%} chance "
+                f"of lying between {number(lo, unit)} and {_amount(hi, unit)}."
             )
         places = [
-            f"{ref_label}'s {eng(value)} lies {where_it_falls(result[name], value)}"
+            f"{ref_label}'s {number(value, unit)} lies {where_it_falls(result[name], value)}"
             for ref_label, value in references.get(name, {}).items()
         ]
         if places:
