@@ -43,9 +43,6 @@ CATALOG_USERS = frozenset({"flopcast.cli_models"})
 #: on an entry that no longer occurs, so the list only shrinks).
 KNOWN_VIOLATIONS = frozenset(
     {
-        # Modules that import the whole package (`import flopcast as fc`) instead of the modules they use.
-        ("flopcast.assumption_files", "flopcast"),
-        ("flopcast.catalog.latency_fit", "flopcast"),
         # The Sora audit section renders with the report and notebook modules.
         ("flopcast.catalog.sora_audit", "flopcast.html"),
         ("flopcast.catalog.sora_audit", "flopcast.report_html"),
@@ -59,19 +56,6 @@ KNOWN_VIOLATIONS = frozenset(
         ("flopcast.arithmetic", "flopcast.expr"),
         ("flopcast.events", "flopcast.expr"),
         ("flopcast.ops", "flopcast.expr"),
-    }
-)
-
-
-#: Known cycles within a layer, by the edge that closes them (same rule: remove when it goes). Model.replace_from
-#: reads assumption files, which import the model's package: the file reader should take the model it fills.
-#: The graph's evaluator refuses complex results with the build-time check's function: that check belongs in graph.py.
-KNOWN_CYCLE_EDGES = frozenset(
-    {
-        ("flopcast.model.model", "flopcast.assumption_files"),
-        ("flopcast.model.graph", "flopcast.model.checks"),
-        # Calibration.flag() reads PSIS's threshold: the threshold belongs with the result.
-        ("flopcast.analysis.calibration.result", "flopcast.analysis.calibration.psis"),
     }
 )
 
@@ -158,7 +142,7 @@ def test_no_import_cycles(graph):
         state[module] = 1
         stack.append(module)
         for dep in sorted(graph[module]):
-            if (module, dep) in KNOWN_VIOLATIONS | KNOWN_CYCLE_EDGES:
+            if (module, dep) in KNOWN_VIOLATIONS:
                 continue
             if state.get(dep) == 1:
                 cycle = stack[stack.index(dep) :] + [dep]
@@ -171,8 +155,6 @@ def test_no_import_cycles(graph):
     for module in sorted(graph):
         if module not in state:
             visit(module)
-    gone = sorted(edge for edge in KNOWN_CYCLE_EDGES if edge[1] not in graph[edge[0]])
-    assert not gone, f"fixed, remove from KNOWN_CYCLE_EDGES: {gone}"
 
 
 def violations(graph: dict[str, set[str]]) -> set[tuple[str, str]]:

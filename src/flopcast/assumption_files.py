@@ -57,7 +57,8 @@ from flopcast.distributions import (
 from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
 
 if TYPE_CHECKING:
-    from flopcast.model import Assumption, Model
+    from flopcast.model import Model
+    from flopcast.model.nodes import Assumption
 
 __all__ = ["FAMILIES", "dumps", "loads", "read_assumptions", "replace_from", "write_assumptions"]
 
@@ -136,7 +137,7 @@ def _interval_comment(name: str, a: Assumption) -> str:
 
 def dumps(model: Model) -> str:
     """The assumptions of ``model`` as TOML text (see :mod:`flopcast.assumption_files`)."""
-    from flopcast import __version__
+    from flopcast.version import __version__
 
     lines = [
         f"# Assumptions of the flopcast model {model.name!r}; read back with model.replace_from(path).",
@@ -271,7 +272,7 @@ def loads(text: str, model: Model, source: str = "<assumptions>") -> dict[str, A
     """Read TOML text into new :class:`~flopcast.Assumption` nodes for ``model`` (which is left untouched)."""
     import tomllib
 
-    from flopcast.model import Assumption
+    from flopcast.model.nodes import Assumption
 
     try:
         data = tomllib.loads(text)

@@ -123,7 +123,7 @@ def fit_record(cal: HierarchicalCalibration, draws: int = STORED_DRAWS, seed: in
     The draws keep, row by row, the shared unknowns and the utilization of a new model (a new draw from the
     population at the same posterior draw), so their dependence is kept.
     """
-    from flopcast import __version__
+    from flopcast.version import __version__
 
     draws = check_int(draws, "draws", minimum=10)
     rows = np.linspace(0, cal.n - 1, min(draws, cal.n)).round().astype(int)

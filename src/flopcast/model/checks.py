@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
-from flopcast.model.graph import Graph
+from flopcast.model.graph import Graph, check_real_result
 from flopcast.model.nodes import Assumption, Derived, Node
 
 __all__ = [
@@ -95,32 +95,6 @@ def scalar_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> flo
             f"{args}; check the formula and the inputs' ranges"
         )
     return scalar
-
-
-def check_real_result(name: str, value: Any, where: str) -> None:
-    """The function returns real numbers: complex ones are refused (numpy would drop their imaginary part).
-
-    Checked on the trial at the point values, and on every chunk of a run (a function complex only on some
-    inputs, such as ``numpy.emath.sqrt``, is caught there).
-
-    Examples
-    --------
-    >>> import flopcast as fc
-    >>> m = fc.Model("m")
-    >>> _ = m.assume("x", -4.0)
-    >>> @m.derive
-    ... def root(x):
-    ...     return x**0.5  # a negative float to a fractional power is complex in Python
-    Traceback (most recent call last):
-    ...
-    flopcast.errors.FlopcastTypeError: derived 'root': its function returns complex numbers ((1.2...e-16+2j) ...
-    """
-    if np.iscomplexobj(value):
-        shown = value if np.ndim(value) == 0 else np.asarray(value).ravel()[:3]
-        raise FlopcastTypeError(
-            f"derived {name!r}: its function returns complex numbers ({shown!r} {where}); quantities are "
-            "real: check the formula (a negative number to a fractional power?) or take .real or abs() explicitly"
-        )
 
 
 def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> Any:

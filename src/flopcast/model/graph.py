@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from flopcast.errors import FlopcastValueError
+from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.model.nodes import Assumption, Derived, Node
 
 __all__ = ["Graph"]
@@ -238,8 +238,6 @@ def _elementwise(name: str, value: Any, args: list[Any], n: int) -> Any:
         return float(value)
     if np.shape(value) == (n,):
         if np.iscomplexobj(value):
-            from flopcast.model.checks import check_real_result
-
             check_real_result(name, value, f"on a chunk of {n} draws")
         return np.asarray(value, dtype=float)
     raise FlopcastValueError(
@@ -291,3 +289,29 @@ def unknown_input(node: Derived, inp: str, nodes: Mapping[str, Node], owner: str
         f" is not a quantity of {owner}.{hint} Declare it first with "
         f"model.assume({inp!r}, ...) or rename the parameter to an existing quantity."
     )
+
+
+def check_real_result(name: str, value: Any, where: str) -> None:
+    """The function returns real numbers: complex ones are refused (numpy would drop their imaginary part).
+
+    Checked on the trial at the point values, and on every chunk of a run (a function complex only on some
+    inputs, such as ``numpy.emath.sqrt``, is caught there).
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("x", -4.0)
+    >>> @m.derive
+    ... def root(x):
+    ...     return x**0.5  # a negative float to a fractional power is complex in Python
+    Traceback (most recent call last):
+    ...
+    flopcast.errors.FlopcastTypeError: derived 'root': its function returns complex numbers ((1.2...e-16+2j) ...
+    """
+    if np.iscomplexobj(value):
+        shown = value if np.ndim(value) == 0 else np.asarray(value).ravel()[:3]
+        raise FlopcastTypeError(
+            f"derived {name!r}: its function returns complex numbers ({shown!r} {where}); quantities are "
+            "real: check the formula (a negative number to a fractional power?) or take .real or abs() explicitly"
+        )

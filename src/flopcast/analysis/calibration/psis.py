@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from flopcast.analysis.calibration.checks import calibrated_names
-from flopcast.analysis.calibration.result import Calibration, CalibrationWarning
+from flopcast.analysis.calibration.result import PARETO_K_THRESHOLD, Calibration, CalibrationWarning
 from flopcast.analysis.observations import Observation, log_likelihood, predict
 from flopcast.errors import FlopcastValueError
 from flopcast.model import Model
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PARETO_K_THRESHOLD", "calibrate_psis"]
 
-PARETO_K_THRESHOLD = 0.7
 """Above this Pareto k, importance sampling is unreliable (Vehtari et al. 2024, 'Pareto smoothed importance
 sampling')."""
 

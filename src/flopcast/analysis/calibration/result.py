@@ -21,7 +21,11 @@ if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
-__all__ = ["Calibration", "CalibrationWarning"]
+__all__ = ["PARETO_K_THRESHOLD", "Calibration", "CalibrationWarning"]
+
+#: Above this Pareto k, PSIS importance weights are unreliable (Vehtari et al., "Pareto smoothed importance
+#: sampling"): the result flags itself and calibrate() warns.
+PARETO_K_THRESHOLD = 0.7
 
 
 class CalibrationWarning(UserWarning):
@@ -187,8 +191,6 @@ class Calibration:
         >>> calibrate(m, [observe("x", 2.0, sigma=0.5)], n=20_000, seed=1).flag() is None
         True
         """
-        from flopcast.analysis.calibration.psis import PARETO_K_THRESHOLD
-
         k = self.diagnostics.get("pareto_k")
         if self.method != "psis" or k is None or k <= PARETO_K_THRESHOLD:
             return None
