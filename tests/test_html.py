@@ -8,7 +8,8 @@ import pytest
 
 import flopcast as fc
 from flopcast.formatting import eng
-from flopcast.html import histogram_svg, show
+from flopcast.html import histogram_svg
+from flopcast.notebook import show
 
 
 def parse(html: str) -> ET.Element:

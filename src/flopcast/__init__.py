@@ -60,6 +60,7 @@ from flopcast.engine.dask import DaskEngine
 from flopcast.expr import Expr, model_of, quantity, ref, to
 from flopcast.model import Assumption, Derived, Model
 from flopcast.model.model import set_simulator
+from flopcast.notebook import show
 from flopcast.ops import exp, log, maximum, minimum, sqrt, where
 from flopcast.presentation import Presentation, ReportSection
 from flopcast.result import Comparison, Result, StreamedResult, compare
@@ -143,6 +144,7 @@ __all__ = [
     # notebooks and figures (matplotlib is imported only when a plot is drawn); domain knowledge is in
     # flopcast.catalog
     "html",
+    "show",
     "plots",
     # sensitivity: which assumptions drive each interval
     "elasticities",

@@ -18,7 +18,7 @@ Examples
 from __future__ import annotations
 
 import html as _html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,7 +38,6 @@ __all__ = [
     "histogram_svg",
     "model_html",
     "result_html",
-    "show",
     "table_html",
 ]
 
@@ -171,8 +170,6 @@ def distribution_html(dist: Distribution, unit: str = "") -> str:
 
 def model_html(model: Model) -> str:
     """A model: its assumptions (distribution, 90% interval, density, unit, source) and derived quantities."""
-    from flopcast.model import Assumption
-
     rows = []
     for name, a in model.assumptions.items():
         d = a.distribution
@@ -184,7 +181,6 @@ def model_html(model: Model) -> str:
         rows.append([f"<code>{escape(name)}</code>", escape(what), interval, picture, _unit(a.unit), escape(a.source)])
     derived = []
     for name, node in model.derived.items():
-        assert not isinstance(node, Assumption)
         inputs = ", ".join(node.inputs)
         derived.append([f"<code>{escape(name)}</code>", _unit(node.unit), escape(inputs), escape(node.source)])
     title = f"Model {model.name!r}: {len(model.assumptions)} assumptions ({len(model.uncertain)} uncertain), " + (
@@ -205,21 +201,22 @@ def _shown(result: Result | StreamedResult) -> list[str]:
     return head or list(result.names)
 
 
-def result_html(result: Result | StreamedResult) -> str:
-    """A run: the headline table (unit, median, 90% interval, mean) with a small histogram per quantity."""
-    from flopcast.result import Result
+def result_html(result: Result | StreamedResult, *, draws: Mapping[str, Any] | None) -> str:
+    """A run: the headline table (unit, median, 90% interval, mean) with a small histogram per quantity.
 
+    ``draws`` are the run's kept draws (a histogram per quantity), or None for streamed summaries.
+    """
     table = result.summary(quantities=_shown(result), full=True)
     varies = table[table["sd"] > 0]
     table = varies if len(varies) else table  # constants (fixed values) have nothing to show but their value
     pct = f"{100 * table.attrs['prob']:g}%"
     rows = []
     for name, row in table.iterrows():
-        picture = histogram_svg(result[str(name)]) if isinstance(result, Result) else ""
+        picture = histogram_svg(draws[str(name)]) if draws is not None else ""
         interval = escape(_interval(row["eti_lower"], row["eti_upper"]))
         rows.append([f"<code>{escape(name)}</code>", _unit(str(row["unit"])), escape(eng(row["median"])), interval,
                      escape(eng(row["mean"])), picture])  # fmt: skip
-    kind = "draws" if isinstance(result, Result) else "draws (streamed summaries)"
+    kind = "draws" if draws is not None else "draws (streamed summaries)"
     caption = f"{result.model.name}: {result.n:,} {kind}, seed {result.seed}"
     return table_html(["quantity", "unit", "median", f"{pct} interval", "mean", "draws"], rows, caption=caption,
                       numeric="llrrrl")  # fmt: skip
@@ -260,36 +257,3 @@ def text_html(text: str, caption: str = "") -> str:
     """Preformatted text (an aligned text table), for objects whose layout is already a text table."""
     cap = f"<div><b>{escape(caption)}</b></div>" if caption else ""
     return f"{cap}<pre>{escape(text)}</pre>"
-
-
-def show(obj: Any) -> Html:
-    """Flopcast's HTML for any of its objects, sensitivity Datasets included (``display(fc.html.show(ds))``).
-
-    Examples
-    --------
-    >>> import flopcast as fc
-    >>> m = fc.Model("m")
-    >>> _ = m.assume("a", fc.lognormal(1, 100))
-    >>> @m.derive
-    ... def b(a):
-    ...     return 2 * a
-    >>> "<pre>" in fc.html.show(fc.tornado(m, "b")).text
-    True
-    """
-    if hasattr(obj, "_repr_html_"):
-        return Html(obj._repr_html_()) if not _is_dataset(obj) else _dataset(obj)
-    return Html(text_html(str(obj)))
-
-
-def _is_dataset(obj: Any) -> bool:
-    return type(obj).__module__.startswith("xarray")
-
-
-def _dataset(ds: Any) -> Html:
-    from flopcast.analysis.sensitivity import format_sensitivity
-
-    try:
-        text = format_sensitivity(ds)
-    except Exception:  # not a sensitivity Dataset: xarray's own display
-        return Html(ds._repr_html_())
-    return Html(text_html(text))

@@ -108,7 +108,7 @@ class Result:
     def _repr_html_(self) -> str:
         from flopcast.html import result_html
 
-        return result_html(self)
+        return result_html(self, draws=self.draws)
 
     @property
     def seed(self) -> int | Sequence[int] | None:
@@ -392,7 +392,7 @@ class StreamedResult:
     def _repr_html_(self) -> str:
         from flopcast.html import result_html
 
-        return result_html(self)
+        return result_html(self, draws=None)
 
     @property
     def seed(self) -> int | Sequence[int] | None:
