@@ -43,7 +43,7 @@ def test_docs_page_shows_this_run(report):
     from flopcast.formatting import number
 
     page = (ROOT / "docs" / "llm-example.md").read_text()
-    quoted = re.findall(r"\(`(\w+)`\): most likely about (\S+)", page)
+    quoted = re.findall(r"\(`(\w+)`\): a median of (\S+?),? ", page)
     assert [name for name, _ in quoted] == list(report.outputs)
     for name, text in quoted:
         unit = report.result.model[name].unit

@@ -172,7 +172,7 @@ def summary_paragraphs(
             text = f"{head} is fixed at {_amount(med, unit)} in every draw."
         else:
             text = (
-                f"{head}: most likely about {_amount(med, unit)} (the median), with a {prob:.0%} chance "
+                f"{head}: a median of {_amount(med, unit)}, with a {prob:.0%} chance "
                 f"of lying between {number(lo, unit)} and {_amount(hi, unit)}."
             )
         places = [
