@@ -180,7 +180,7 @@ def write_report(
     label: str | None = None,
     force: bool = False,
 ) -> Report:
-    """Run ``model`` and write a report folder: Markdown and HTML pages, PNG figures, the draws as netCDF.
+    """Run ``model`` and write a report folder: Markdown and HTML pages, PNG figures (netCDF draws if asked).
 
     Parameters
     ----------
