@@ -111,6 +111,18 @@ def test_a_flopcast_folder_is_reused_and_stale_figures_of_its_own_go(tmp_path: P
     assert assert_one_run(folder) == 2
 
 
+@pytest.mark.parametrize("force", [False, True])
+def test_a_report_file_edited_since_flopcast_wrote_it_is_never_replaced(tmp_path: Path, force: bool):
+    folder = tmp_path / "rep"
+    write_report(tiny(), folder, **FAST)
+    with (folder / "report.md").open("a") as f:
+        f.write("\nmy notes on this run\n")
+    before = snapshot(folder)
+    with pytest.raises(FlopcastError, match=r"report\.md changed since flopcast wrote it"):
+        write_report(tiny(), folder, seed=5, force=force, **FAST)
+    assert snapshot(folder) == before
+
+
 def test_empty_out_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "report.md").write_text("not a report")

@@ -320,6 +320,14 @@ class OutputFolder:
             entries = {entry.name: entry for entry in os.scandir(self.path)}
         except OSError as exc:
             raise _io_error(self.path, exc) from exc
+        edited = self._edited_files(entries)
+        if edited:
+            raise OutputFolderError(
+                f"output folder {str(self.path)!r}: {', '.join(edited)} changed since flopcast wrote "
+                f"{'it' if len(edited) == 1 else 'them'}; a new report would replace those edits",
+                "move the edited files away or choose another folder",
+                cli_fix="move the edited files away or choose another --out",
+            )
         foreign = sorted(
             name
             for name, entry in entries.items()
@@ -345,6 +353,23 @@ class OutputFolder:
                 forceable=True,
             )
         return owned
+
+    def _edited_files(self, entries: dict[str, os.DirEntry[str]]) -> list[str]:
+        """Files of the previous report whose content no longer matches the digest the manifest recorded."""
+        try:
+            digests = json.loads((self.path / MANIFEST).read_text(encoding="utf-8")).get("files", {})
+        except (OSError, ValueError, AttributeError):
+            return []  # no manifest (or an unreadable one, refused by _manifest_files)
+        if not isinstance(digests, dict):
+            return []
+        return sorted(
+            name
+            for name, digest in digests.items()
+            if name in entries
+            and entries[name].is_file(follow_symlinks=False)
+            and isinstance(digest, str)
+            and _sha256(Path(entries[name].path)) != digest
+        )
 
     def _manifest_files(self) -> set[str]:
         manifest = self.path / MANIFEST
