@@ -1,11 +1,14 @@
 """Results: summaries against analytic values, the ArviZ DataTree, netCDF export and comparisons."""
 
+import warnings
+
 import numpy as np
 import pytest
 import xarray as xr
 from scipy import optimize, stats
 
 import flopcast as fc
+from flopcast.errors import ModelWarning, NonFiniteWarning
 from flopcast.stats import quantile_mcse
 
 
@@ -201,3 +204,36 @@ def test_prob_refuses_what_is_not_a_comparison(event, match):
         res.prob(event)
     with pytest.raises(fc.errors.FlopcastTypeError):
         res.prob(3)
+
+
+def nan_model():
+    m = fc.Model("m")
+    m.assume("margin", fc.normal(mean=1, sd=3))  # 37% of its draws are negative: their root is NaN
+    with pytest.warns(ModelWarning):
+
+        @m.derive
+        def root(margin):
+            return fc.sqrt(margin)
+
+    return m
+
+
+def test_prob_leaves_out_draws_where_the_event_reads_nan_and_says_so():
+    m = nan_model()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = m.simulate(100_000, seed=1)
+    x = res["root"]
+    finite = x[np.isfinite(x)]
+    with pytest.warns(NonFiniteWarning, match="root"):
+        above = res.prob("root > 1")
+    with pytest.warns(NonFiniteWarning):
+        below = res.prob("root <= 1")
+    with pytest.warns(NonFiniteWarning):
+        negated = res.prob("not root > 1")
+    assert above.n == below.n == finite.size
+    assert float(above) == np.count_nonzero(finite > 1) / finite.size
+    assert float(above) + float(below) == pytest.approx(1.0, abs=1e-12)
+    assert float(negated) == float(below)
+    with pytest.warns(NonFiniteWarning):
+        assert res.percentile_of("root", 1.0) == pytest.approx(100 * float(below), abs=1e-9)

@@ -166,17 +166,38 @@ def evaluate(expr: Any, lookup: Callable[[str], Any]) -> Any:
     return value(expr)
 
 
+class _Recorder:
+    """The result as an event sees it, noting which quantities the event reads (to leave out their NaN draws)."""
+
+    def __init__(self, draws: Any) -> None:
+        self._draws = draws
+        self.read: list[str] = []
+
+    def __getitem__(self, name: str) -> Any:
+        self.read.append(name)
+        return self._draws[name]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._draws, name)
+
+
 def probability(event: Any, draws: Mapping[str, np.ndarray] | Any, n: int) -> Probability:
-    """The probability of ``event`` on the draws (see :meth:`flopcast.Result.prob`)."""
+    """The probability of ``event`` on the draws (see :meth:`flopcast.Result.prob`).
+
+    Draws where a quantity the event reads is NaN or infinite are left out (a comparison with NaN is neither true
+    nor false), with a :class:`~flopcast.errors.NonFiniteWarning`: the estimate is over the other draws, as for
+    the quantiles and :meth:`~flopcast.Result.percentile_of`. With no such draw left, the event is refused.
+    """
+    seen = _Recorder(draws)
     if isinstance(event, str):
         text, expr = event.strip(), parse_event(event)
-        values = evaluate(expr, draws.__getitem__)
+        values = evaluate(expr, seen.__getitem__)
     elif isinstance(event, Expr):
         text = str(event)
-        values = evaluate(event, draws.__getitem__)
+        values = evaluate(event, seen.__getitem__)
     elif callable(event):
         text = getattr(event, "__name__", "event")
-        values = event(draws)
+        values = event(seen)
     else:
         raise FlopcastTypeError(
             "an event must be a string such as 'peak_fleet_gpus > 1e6', a comparison of fc.ref(...) or a "
@@ -188,5 +209,25 @@ def probability(event: Any, draws: Mapping[str, np.ndarray] | Any, n: int) -> Pr
             f"event {text!r} gives {mask.dtype} values, not true/false per draw; compare quantities, e.g. 'a > 1e6'"
         )
     mask = np.broadcast_to(mask, (n,))
-    p = float(np.count_nonzero(mask)) / n
-    return Probability(p, math.sqrt(p * (1.0 - p) / n), n, text)
+    finite = np.ones(n, dtype=bool)
+    for name in dict.fromkeys(seen.read):
+        x = np.asarray(draws[name])
+        if x.ndim == 1 and x.shape == (n,):
+            finite &= np.isfinite(x)
+    kept = int(np.count_nonzero(finite))
+    if kept < n:
+        import warnings
+
+        from flopcast.errors import NonFiniteWarning
+
+        if kept == 0:
+            raise FlopcastValueError(f"event {text!r}: every draw of the quantities it reads is NaN or infinite")
+        warnings.warn(
+            f"event {text!r}: {n - kept:,} of {n:,} draws ({(n - kept) / n:.1%}) have a NaN or infinite value of "
+            f"{', '.join(dict.fromkeys(seen.read))}; the probability is over the {kept:,} others",
+            NonFiniteWarning,
+            stacklevel=3,
+        )
+        mask = mask[finite]
+    p = float(np.count_nonzero(mask)) / kept
+    return Probability(p, math.sqrt(p * (1.0 - p) / kept), kept, text)
