@@ -107,3 +107,18 @@ def test_latency_option_errors_found_by_the_fuzz(args, expected, capsys: pytest.
     """Two cases the command fuzz found: a missing --config file was a traceback; --cfg was named --cfg-passes."""
     assert cli.main(args) == 2
     assert capsys.readouterr().err.startswith(expected)
+
+
+def test_warnings_are_one_line_each_without_source_paths(tmp_path, capsys):
+    """A model whose draws are partly NaN: the command says so in its own lines, not numpy's or Python's."""
+    (tmp_path / "nanm.py").write_text(
+        "import flopcast as fc\n\nm = fc.Model('nan-model')\nm.assume('margin', fc.normal(mean=1, sd=3))\n\n\n"
+        "@m.derive\ndef root(margin):\n    return fc.sqrt(margin)\n"
+    )
+    from flopcast.cli import main
+
+    status = main(["report", str(tmp_path / "nanm.py"), "--out", str(tmp_path / "out"), "--n", "2000", "--no-html"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 0
+    assert err and all(line.startswith("flopcast: warning: ") for line in err), err
+    assert any("'root'" in line and "not finite" in line for line in err)

@@ -19,7 +19,7 @@ Examples
 >>> text = dumps(m)
 >>> for line in text.splitlines()[4:11]:
 ...     print(line)
-# steps: 90% interval 30 - 250 step
+# steps: 90% interval 30 – 250 step
 [assumptions.steps]
 family = "lognormal"
 mu = 4.461329149762201
@@ -127,12 +127,12 @@ def _fields(dist: Distribution, owner: str) -> list[tuple[str, Any]]:
 
 
 def _interval_comment(name: str, a: Assumption) -> str:
-    from flopcast.formatting import eng
+    from flopcast.formatting import eng, interval
 
     if a.distribution.is_point:
         return f"# {name}: fixed at {eng(a.distribution.point_value())} {a.unit}".rstrip()
     lo, hi = a.distribution.interval(0.9)
-    return f"# {name}: 90% interval {eng(lo)} - {eng(hi)} {a.unit}".rstrip()
+    return f"# {name}: 90% interval {interval(lo, hi)} {a.unit}".rstrip()
 
 
 def dumps(model: Model) -> str:

@@ -38,6 +38,7 @@ import math
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -548,7 +549,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = bool(os.environ.get("FLOPCAST_DEBUG"))
     try:
         try:
-            status = _run(argv)
+            with warnings.catch_warnings():
+                if not debug:
+                    warnings.showwarning = _warning_line
+                    warnings.simplefilter("default")  # the command prints warnings; it never turns them into errors
+                    # numpy's "invalid value encountered" is said again, with the quantity and its share, by
+                    # flopcast's own NonFiniteWarning; on a terminal one line per fact is enough.
+                    warnings.filterwarnings("ignore", message="invalid value encountered", category=RuntimeWarning)
+                    warnings.filterwarnings("ignore", message="divide by zero encountered", category=RuntimeWarning)
+                status = _run(argv)
         finally:
             sys.stdout.flush()  # a closed pipe shows here when the output fitted in the buffer
     except BrokenPipeError:
@@ -576,6 +585,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def _warning_line(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+    """Print a warning as the command's one line (no source path), as errors are printed."""
+    print(f"flopcast: warning: {_one_line(message)}", file=sys.stderr)
+
+
 #: What the command says after the traceback of an error that is not the user's.
 _BUG_REPORT = (
     "flopcast: internal error: this is a bug in flopcast, not a mistake of yours. Please report it with the "
@@ -592,7 +606,7 @@ def _run(argv: Sequence[str] | None) -> int:
     return 0
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException | str) -> str:
     text = str(exc).strip() or type(exc).__name__
     return " ".join(text.split())
 

@@ -610,7 +610,7 @@ class Comparison:
 
     def __str__(self) -> str:
         """One line per scenario and quantity: the paired ratio to the baseline and the chance it is lower."""
-        from flopcast.formatting import eng
+        from flopcast.formatting import eng, interval
 
         table = self.summary()
         lines = [f"compared with {self.baseline!r} draw by draw ({int(100 * table.attrs['prob'])}% intervals):"]
@@ -618,8 +618,8 @@ class Comparison:
             if label == self.baseline or row["diff_lower"] == row["diff_upper"] == 0:
                 continue  # the baseline itself, and quantities the scenario leaves unchanged draw by draw
             lines.append(
-                f"  {label}: {name} x{eng(row['ratio_median'])} ({eng(row['ratio_lower'])} - "
-                f"{eng(row['ratio_upper'])}), P(lower) {row['p_lower']:.2f}"
+                f"  {label}: {name} x{eng(row['ratio_median'])} ({interval(row['ratio_lower'], row['ratio_upper'])}), "
+                f"P(lower) {row['p_lower']:.2f}"
             )
         return "\n".join(lines)
 
