@@ -1,5 +1,8 @@
 """The local engine, in this process and in a pool of worker processes, and any object that follows the protocol."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -52,6 +55,34 @@ def test_objects_without_map_are_refused():
         resolve_engine(ReversedEngine(), workers=2)
     with pytest.raises(ValueError, match="workers must be"):
         fc.LocalEngine(workers=0)
+
+
+def test_a_task_error_of_a_class_defined_anywhere_comes_back_with_the_workers_traceback():
+    class LocalError(Exception):  # not importable by name: it travels by value
+        pass
+
+    def task(payload, start, stop):
+        if start == 3:
+            raise LocalError(f"range {start}-{stop}")
+        return start
+
+    with pytest.raises(LocalError, match="range 3-4") as caught:
+        fc.LocalEngine(workers=2).map(task, None, [(i, i + 1) for i in range(6)], lambda *args: None)
+    assert "in task" in str(caught.value.__cause__)  # the traceback printed in the worker
+
+
+def test_a_script_without_the_main_guard_gets_an_error_that_says_so(tmp_path):
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "import flopcast as fc\n"
+        "m = fc.Model('m')\n"
+        "m.assume('a', fc.uniform(0, 1))\n"
+        "m.simulate(100_000, seed=1, chunk_size=25_000, workers=2)\n"
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].startswith("concurrent.futures.process.BrokenProcessPool: a worker")
+    assert 'the run must be under `if __name__ == "__main__":`' in proc.stderr
 
 
 def test_closures_travel_to_worker_processes():

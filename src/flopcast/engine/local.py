@@ -1,33 +1,33 @@
-"""The local engine: chunks in sequence in this process, or in a pool of worker processes across cores."""
+"""The local engine: chunks in sequence in this process, or in a pool of worker processes across cores.
+
+The pool is written here rather than taken from :class:`concurrent.futures.ProcessPoolExecutor` because of how a
+run must end on Ctrl-C. The executor reads every worker's results from one shared pipe, in a background thread
+that Python joins at exit. A worker stopped while it writes a large result leaves half a message in that pipe:
+the thread then waits for the rest forever, and the interrupted program never exits (about one Ctrl-C in fifteen
+on long streamed runs). Here each worker has its own pipe, read only by the thread that called ``map``; a worker
+that dies closes its pipe, nothing runs in the background, and no process outlives ``map``.
+"""
 
 from __future__ import annotations
 
+import traceback
+from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flopcast.engine.base import Consume, Task
 from flopcast.validate import check_int
 
+if TYPE_CHECKING:
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
 __all__ = ["LocalEngine"]
 
-# Set in each worker process by _init_worker: the task and the payload, deserialized once per worker.
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(blob: bytes) -> None:
-    import signal
-
-    import cloudpickle
-
-    # Ctrl-C reaches every process of the terminal's group. Workers leave it to the parent, which stops them
-    # all (a worker dying on its own, mid-task, can leave the pool waiting for a result that never comes).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER["task"], _WORKER["payload"] = cloudpickle.loads(blob)
-
-
-def _run_in_worker(start: int, stop: int) -> Any:
-    return _WORKER["task"](_WORKER["payload"], start, stop)
+#: Chunks queued per worker: one computing, one waiting, so that a worker never idles while its result is read,
+#: and results never pile up in memory.
+IN_FLIGHT = 2
 
 
 class LocalEngine:
@@ -66,44 +66,171 @@ class LocalEngine:
             for start, stop in bounds:
                 consume(start, stop, task(payload, start, stop))
             return
-        import multiprocessing
-
         import cloudpickle
 
         blob = cloudpickle.dumps((task, payload))
-        context = multiprocessing.get_context("spawn")
-        pending: dict[Future[Any], tuple[int, int]] = {}
-        todo = iter(bounds)
-        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker, initargs=(blob,))
+        pool = _Pool()
         try:
-            # Keep at most two chunks per worker in flight so that results never pile up in memory.
-            for start, stop in todo:
-                pending[pool.submit(_run_in_worker, start, stop)] = (start, stop)
-                if len(pending) >= 2 * self.workers:
-                    break
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    start, stop = pending.pop(future)
-                    consume(start, stop, future.result())
-                    nxt = next(todo, None)
-                    if nxt is not None:
-                        pending[pool.submit(_run_in_worker, *nxt)] = nxt
+            pool.start(min(self.workers, len(bounds)), blob)
+            pool.run(bounds, consume)
         except BaseException:
             # Ctrl-C or an error: stop the workers now rather than wait for the chunks they are computing.
-            _stop(pool)
+            pool.stop()
             raise
-        pool.shutdown(wait=True)
+        pool.close()
 
 
-def _stop(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
-    """Cancel what is queued, terminate the worker processes and reap them (killed if they do not end)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(grace)
-        if process.is_alive():  # pragma: no cover - a worker stuck in native code that ignores SIGTERM
-            process.kill()
+class _Pool:
+    """Worker processes, each with its own pipe: ranges go down, results (or the task's error) come back."""
+
+    def __init__(self) -> None:
+        self.processes: list[BaseProcess] = []
+        self.pipes: list[Connection] = []
+
+    def start(self, workers: int, blob: bytes) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        for _ in range(workers):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs, blob), name="flopcast-worker")
+            self.processes.append(process)
+            self.pipes.append(ours)
+            process.start()
+            theirs.close()  # the worker's end lives in the worker only: its death reads as end of file here
+
+    def run(self, bounds: Sequence[tuple[int, int]], consume: Consume) -> None:
+        from multiprocessing.connection import wait
+
+        todo = iter(bounds)
+        queued: list[deque[tuple[int, int]]] = [deque() for _ in self.pipes]
+
+        def feed(worker: int) -> None:
+            nxt = next(todo, None)
+            if nxt is not None:
+                try:
+                    self.pipes[worker].send(nxt)
+                except OSError:
+                    raise self._died(worker, nxt) from None
+                queued[worker].append(nxt)
+
+        for worker in range(len(self.pipes)):
+            for _ in range(IN_FLIGHT):
+                feed(worker)
+        while any(queued):
+            busy = [w for w in range(len(self.pipes)) if queued[w]]
+            ready = wait([self.pipes[w] for w in busy] + [self.processes[w].sentinel for w in busy])
+            for worker in busy:
+                pipe, process = self.pipes[worker], self.processes[worker]
+                if pipe in ready or (process.sentinel in ready and pipe.poll()):
+                    reply = self._receive(worker, queued[worker][0])
+                    start, stop = queued[worker].popleft()
+                    consume(start, stop, reply)
+                    feed(worker)
+                elif process.sentinel in ready:
+                    raise self._died(worker, queued[worker][0])
+
+    def _receive(self, worker: int, bounds: tuple[int, int]) -> Any:
+        try:
+            kind, value, text = self.pipes[worker].recv()
+        except (EOFError, OSError):  # end of file, or "connection reset" when it died with work still queued
+            raise self._died(worker, bounds) from None
+        if kind == "ok":
+            return value
+        raise _rebuild(value, text)
+
+    def _died(self, worker: int, bounds: tuple[int, int]) -> BrokenProcessPool:
+        from concurrent.futures.process import BrokenProcessPool  # the error a pool user already knows
+
+        process = self.processes[worker]
+        process.join(1.0)
+        return BrokenProcessPool(
+            f"a worker process ended (exit code {process.exitcode}) with draws {bounds[0]:,} to {bounds[1]:,} "
+            "unfinished. If it printed an error, it is above. In a script, the run must be under "
+            '`if __name__ == "__main__":`: worker processes import the script that started them.'
+        )
+
+    def close(self) -> None:
+        """Tell every worker to finish, then reap them."""
+        for pipe in self.pipes:
+            try:
+                pipe.send(None)
+            except OSError:
+                pass  # that worker has already ended
+        self._reap(terminate=False)
+
+    def stop(self) -> None:
+        """Terminate the workers now, whatever they are computing, and reap them."""
+        self._reap(terminate=True)
+
+    def _reap(self, *, terminate: bool, grace: float = 2.0) -> None:
+        started = [process for process in self.processes if process.pid is not None]
+        if terminate:
+            for process in started:
+                process.terminate()
+        for process in started:
             process.join(grace)
+            if process.is_alive():
+                process.terminate()
+                process.join(grace)
+            if process.is_alive():  # pragma: no cover - a worker stuck in native code that ignores SIGTERM
+                process.kill()
+                process.join(grace)
+        for pipe in self.pipes:
+            pipe.close()
+
+
+def _serve(pipe: Connection, blob: bytes) -> None:
+    """A worker's life: load the task once, then run each range it is sent until told to stop."""
+    import signal
+
+    # Ctrl-C reaches every process of the terminal's group. Workers leave it to the parent, which stops them all.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import cloudpickle
+
+    task, payload = cloudpickle.loads(blob)
+    while True:
+        try:
+            job = pipe.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if job is None:
+            return
+        try:
+            reply: tuple[str, Any, str] = ("ok", task(payload, *job), "")
+        except Exception as exc:  # the task's own error, raised again in the parent
+            reply = ("error", _portable(exc), traceback.format_exc())
+        try:
+            pipe.send(reply)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the parent is gone
+        except Exception as exc:  # a result that does not pickle
+            pipe.send(("error", _portable(exc), traceback.format_exc()))
+
+
+def _portable(exc: BaseException) -> bytes:
+    """The error serialized with cloudpickle (classes defined in the user's script travel by value)."""
+    import cloudpickle
+
+    try:
+        return bytes(cloudpickle.dumps(exc))
+    except Exception:
+        return bytes(cloudpickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+class _RemoteTraceback(Exception):
+    """The worker's traceback, attached as the cause of the error raised again in the parent."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _rebuild(blob: bytes, text: str) -> BaseException:
+    import cloudpickle
+
+    try:
+        exc: BaseException = cloudpickle.loads(blob)
+    except Exception:
+        exc = RuntimeError(f"a worker's error could not be read back; it printed:\n{text}")
+    exc.__cause__ = _RemoteTraceback(f'\n"""\n{text}"""')
+    return exc
