@@ -21,12 +21,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "flopcast.distributions", "flopcast.errors", "flopcast.validate", "flopcast._ppf_table",
             "flopcast.constructors", "flopcast.ops", "flopcast.stats", "flopcast.units", "flopcast.formatting",
             "flopcast.version", "flopcast.correlation", "flopcast.joint", "flopcast.output_folder",
-            "flopcast.arithmetic", "flopcast.events", "flopcast.html", "flopcast.report_html",
+            "flopcast.arithmetic", "flopcast.expr", "flopcast.events", "flopcast.html", "flopcast.report_html",
         ),
     ),
     ("model", ("flopcast.model", "flopcast.describe", "flopcast.presentation", "flopcast.assumption_files")),
     ("design/engine", ("flopcast.design", "flopcast.engine", "flopcast.streaming")),
-    ("result", ("flopcast.result", "flopcast.simulation", "flopcast.sweep", "flopcast.expr")),
+    ("result", ("flopcast.result", "flopcast.simulation", "flopcast.sweep")),
     ("analysis", ("flopcast.analysis",)),
     ("catalog", ("flopcast.catalog",)),
     (
@@ -38,17 +38,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 #: The only module that imports the catalog: the command's list of built-in models.
 CATALOG_USERS = frozenset({"flopcast.cli_models"})
-
-#: Known violations, each to be removed by the work that owns it; remove an entry when its import goes (the test fails
-#: on an entry that no longer occurs, so the list only shrinks).
-KNOWN_VIOLATIONS = frozenset(
-    {
-        # Distribution arithmetic and events build expressions, which run models (result layer).
-        ("flopcast.arithmetic", "flopcast.expr"),
-        ("flopcast.events", "flopcast.expr"),
-        ("flopcast.ops", "flopcast.expr"),
-    }
-)
 
 
 def module_files() -> dict[str, Path]:
@@ -125,7 +114,7 @@ def test_every_module_has_a_layer(graph):
 
 
 def test_no_import_cycles(graph):
-    """Depth-first search for a back edge; the message shows the cycle. Known violations are left out."""
+    """Depth-first search for a back edge; the message shows the cycle."""
     state: dict[str, int] = {}
     stack: list[str] = []
 
@@ -133,8 +122,6 @@ def test_no_import_cycles(graph):
         state[module] = 1
         stack.append(module)
         for dep in sorted(graph[module]):
-            if (module, dep) in KNOWN_VIOLATIONS:
-                continue
             if state.get(dep) == 1:
                 cycle = stack[stack.index(dep) :] + [dep]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
@@ -161,11 +148,8 @@ def violations(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
 
 
 def test_imports_go_down_the_layers_and_only_the_command_uses_the_catalog(graph):
-    found = violations(graph)
-    new = sorted(found - KNOWN_VIOLATIONS)
-    assert not new, "imports up the layers (or of the catalog): " + "; ".join(f"{a} imports {b}" for a, b in new)
-    gone = sorted(KNOWN_VIOLATIONS - found)
-    assert not gone, f"fixed, remove from KNOWN_VIOLATIONS: {gone}"
+    found = sorted(violations(graph))
+    assert not found, "imports up the layers (or of the catalog): " + "; ".join(f"{a} imports {b}" for a, b in found)
 
 
 def test_the_checker_sees_function_level_imports(graph):

@@ -57,8 +57,9 @@ from flopcast.distributions import (
 )
 from flopcast.engine import LocalEngine
 from flopcast.engine.dask import DaskEngine
-from flopcast.expr import Expr, model_of, quantity, ref, to
+from flopcast.expr import Expr, quantity, ref, set_model_builder, to
 from flopcast.model import Assumption, Derived, Model
+from flopcast.model.expressions import model_of
 from flopcast.model.model import set_simulator
 from flopcast.notebook import show
 from flopcast.ops import exp, log, maximum, minimum, sqrt, where
@@ -70,6 +71,8 @@ from flopcast.version import __version__ as __version__
 
 # Model.simulate runs the engine; the model layer does not import it (the engine depends on the model).
 set_simulator(_simulate)
+# Expressions become models the same way: the expression layer sits below the model.
+set_model_builder(model_of)
 
 __all__ = [
     # distributions: constructors from what analysts know

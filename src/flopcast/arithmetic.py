@@ -12,14 +12,24 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Arithmetic"]
+__all__ = ["Arithmetic", "set_apply"]
+
+#: What the operators run: :func:`flopcast.expr.apply`, installed when :mod:`flopcast.expr` is imported (by
+#: ``import flopcast``). Expressions are built on the distribution families, which use this mixin: the mixin
+#: cannot import them without a cycle.
+_APPLY: Callable[..., Any] | None = None
+
+
+def set_apply(apply: Callable[..., Any]) -> None:
+    """Install the function that builds a lazy expression ``fn(*args)`` (done once, by :mod:`flopcast.expr`)."""
+    global _APPLY
+    _APPLY = apply
 
 
 def _lazy(fn: Callable[..., Any], symbol: str, *args: Any) -> Any:
-    # Imported on use: flopcast.expr imports the distribution families, which use this mixin.
-    from flopcast.expr import apply
-
-    return apply(fn, symbol, *args)
+    if _APPLY is None:  # only when the package was bypassed: ``import flopcast`` imports flopcast.expr
+        raise RuntimeError("flopcast's expressions are not installed; import flopcast first")
+    return _APPLY(fn, symbol, *args)
 
 
 class Arithmetic:

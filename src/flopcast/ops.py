@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from flopcast.arithmetic import Arithmetic
+from flopcast.expr import apply
 
 __all__ = ["exp", "log", "maximum", "minimum", "sqrt", "where"]
 
@@ -28,8 +29,6 @@ def _is_lazy(*args: Any) -> bool:
 
 
 def _lazy(fn: Any, *args: Any) -> Any:
-    from flopcast.expr import apply
-
     return apply(fn, fn.__name__, *args)
 
 
