@@ -1,5 +1,5 @@
 """Run the flopcast command: ``python -m flopcast``."""
 
-from flopcast.cli import main
+from flopcast.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -33,6 +33,7 @@ uncertain     the article's formulas, each assumption a sourced distribution, MA
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -624,5 +625,19 @@ def _silence_stdout() -> None:
         pass
 
 
+def run() -> int:
+    """Run the ``flopcast`` command (``python -m flopcast``, the ``flopcast`` script): :func:`main`, then exit fast.
+
+    The process ends right after: ``gc.freeze()`` moves every live object out of the cyclic collector's reach, so
+    that the interpreter's shutdown does not traverse the hundreds of thousands of objects of numpy, pandas and
+    matplotlib again (about 0.5 s of the default report). Nothing is lost: memory goes back to the system with the
+    process, objects are still freed by reference counting, open files are closed and the standard streams flushed
+    as usual. Called in-process (tests, notebooks), use :func:`main`, which leaves the collector alone.
+    """
+    status = main()
+    gc.freeze()
+    return status
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -573,6 +573,26 @@ def test_fast_beta_ppf_accuracy(a: float, b: float) -> None:
     assert np.max(np.abs(fast[pos] - exact[pos]) / exact[pos]) < 1e-10
 
 
+@pytest.mark.parametrize(("a", "b"), [(1.632, 4.368), (11.0, 16.8), (2.0, 5.0), (0.7, 3.0), (17.0, 0.5), (9e3, 1e4)])
+def test_screened_table_check_builds_the_exact_checks_tables(a: float, b: float, monkeypatch: Any) -> None:
+    """The Newton screen of the table check only skips work: every table (range and coefficients) is the same."""
+    import flopcast._ppf_table as pt
+
+    def tables() -> list[Any]:
+        pt._lower_tail_table.cache_clear()
+        t = pt.BetaPpfTable(a, b)
+        return [None if h is None else (h.t0, h.t1, h.coef) for h in (t.centre, t.lower, t.upper)]
+
+    screened = tables()
+    monkeypatch.setattr(pt, "_SCREEN_SHAPES", (np.inf, np.inf))  # the exact check at every point
+    exact = tables()
+    pt._lower_tail_table.cache_clear()
+    for s, e in zip(screened, exact, strict=True):
+        assert (s is None) == (e is None)
+        if s is not None:
+            assert s[:2] == e[:2] and np.array_equal(s[2], e[2])
+
+
 def test_beta_ppf_uses_table_for_large_arrays() -> None:
     d = Beta(2.0, 5.0, 1.0, 3.0)
     u = np.random.default_rng(1).random(100_000)
