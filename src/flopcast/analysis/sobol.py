@@ -63,9 +63,9 @@ def saltelli_uniforms(d: int, n: int, rng: np.random.Generator) -> tuple[np.ndar
     >>> a.shape, bool((a > 0).all() and (b < 1).all())
     ((8, 3), True)
     """
-    from scipy.stats import qmc
+    from flopcast.analysis.sobol_sequence import sobol_engine
 
-    engine = qmc.Sobol(2 * d, scramble=True, bits=_BITS, rng=rng)
+    engine = sobol_engine(2 * d, _BITS, rng)  # scipy.stats.qmc.Sobol's points, without importing scipy.stats
     base = engine.random(n) + 2.0 ** -(_BITS + 1)
     return base[:, :d], base[:, d:]
 
@@ -450,10 +450,11 @@ def sobol(
         if max_n < n:
             raise FlopcastValueError(f"sobol: max_n ({max_n}) must be >= n ({n})")
     root = seed_sequence(seed)
-    from scipy.stats import qmc
+    from flopcast.analysis.sobol_sequence import sobol_engine
 
     d_s = len(factors.sampled)
-    engine = qmc.Sobol(2 * d_s, scramble=True, bits=_BITS, rng=stream(root, _STREAM_DESIGN))
+    # scipy.stats.qmc.Sobol(2 d_s, scramble=True, bits=_BITS)'s points, without importing scipy.stats (0.35 s)
+    engine = sobol_engine(2 * d_s, _BITS, stream(root, _STREAM_DESIGN))
     chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]] = []
     size, new = 0, n
     while True:

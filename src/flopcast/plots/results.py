@@ -38,13 +38,6 @@ MEDIAN_COLOR = "#000000"
 Reference = Mapping[str, float | Sequence[float]]
 
 
-def _figure(width: float, height: float) -> Figure:
-    """A Figure that pyplot does not know about (no global state touched)."""
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
-
-
 def default_quantities(result: Result) -> tuple[str, ...]:
     """The quantities to show by default: the model's headline (declared, or its leaves) that the run kept.
 
@@ -191,7 +184,7 @@ def forest_plot(
         raise FlopcastValueError("probs must hold at least one interval mass, e.g. (0.9, 0.5)")
     refs_all = _references(result, reference, reference_label)
     styles = _reference_styles({n: refs_all.get(n, {}) for n in names})
-    fig = _figure(8.0, 1.05 * len(names) + 1.2)
+    fig = pa.figure(8.0, 1.05 * len(names) + 1.2)
     axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
     widths = np.linspace(2.5, 8.0, len(levels))
     handles: dict[str, Any] = {}
@@ -297,7 +290,7 @@ def distribution_plot(
     styles = _reference_styles({n: refs_all.get(n, {}) for n in names})
     ncols = min(columns, len(names))
     nrows = -(-len(names) // ncols)
-    fig = _figure(max(4.2 * ncols, 6.5), 2.7 * nrows + 0.8)  # wide enough for the title and the legend
+    fig = pa.figure(max(4.2 * ncols, 6.5), 2.7 * nrows + 0.8)  # wide enough for the title and the legend
     grid = fig.subplots(nrows, ncols, squeeze=False)
     handles: dict[str, Any] = {}
     for ax in grid.flat[len(names) :]:

@@ -26,12 +26,6 @@ _LOW_COLOR = "#4c72b0"
 _HIGH_COLOR = "#dd8452"
 
 
-def _figure(width: float, height: float) -> Figure:
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
-
-
 def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None = None) -> Figure:
     """Draw a tornado chart: one bar per input from the output at its low to its high quantile, widest on top.
 
@@ -83,7 +77,7 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     values = np.concatenate([at_low[keep], at_high[keep], [base]])
     if log is None:
         log = _multiplicative(base, at_low[keep], at_high[keep])
-    fig = _figure(7.5, 1.5 + 0.38 * len(keep))
+    fig = pa.figure(7.5, 1.5 + 0.38 * len(keep))
     ax = fig.add_subplot()
     y = np.arange(len(keep))[::-1]  # widest swing on top
     ql, qh = ds.attrs.get("quantile_low", 0.05), ds.attrs.get("quantile_high", 0.95)
@@ -105,7 +99,7 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     output = ds.attrs.get("output_label") or ds.attrs.get("output", "output")
     xlabel = pa.axis_label(str(output), unit) + (" (log scale)" if log else "")
     if still:
-        xlabel += "\n" + "\n".join(textwrap.wrap(f"no effect: {', '.join(still)}", 90))
+        xlabel += "\n" + "\n".join(textwrap.wrap(f"no effect: {', '.join(still)}", 80))
     ax.set_xlabel(xlabel)
     ax.set_title(title if title is not None else f"{output}: one-at-a-time swings (base {number(base, unit)})")
     fig.legend(loc="outside lower center", ncol=2, fontsize="small", frameon=False)
@@ -197,7 +191,9 @@ def sobol_plot(
                     f"sobol_plot(): {out!r} is not an output of this Dataset ({', '.join(all_outputs)})"
                 )
     names = _input_labels(ds)
-    fig = _figure(max(5.0, 1.5 + 0.55 * len(names)), 2.2 + 2.6 * len(chosen))
+    from flopcast.plots import axes as pa
+
+    fig = pa.figure(max(5.0, 1.5 + 0.55 * len(names)), 2.2 + 2.6 * len(chosen))
     axes: Any = fig.subplots(len(chosen), 1, squeeze=False)[:, 0]
     width = 0.38
     log = bool(ds.attrs.get("log", False))
