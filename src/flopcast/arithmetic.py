@@ -96,3 +96,12 @@ class Arithmetic:
 
     def __ge__(self, other: Any) -> Any:
         return _lazy(operator.ge, ">=", self, other)
+
+    def _input(self, owner: str) -> tuple[Any, str | None]:
+        """The one distribution this stands for as an input of a model, and the unit it carries (None: none).
+
+        A distribution is itself, with no unit; an expression leaf (``fc.to``, ``fc.quantity``) gives its
+        distribution and unit; any other expression is refused, naming ``owner``. Used by
+        :func:`flopcast.distributions.as_distribution`, so ``m.assume`` and ``m.replace`` accept what it accepts.
+        """
+        return self, None

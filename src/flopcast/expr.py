@@ -81,6 +81,13 @@ class Expr(Arithmetic):
 
         return f"<code>{escape(str(self))}</code> <small>(a lazy flopcast expression; .summary() runs it)</small>"
 
+    def _input(self, owner: str) -> tuple[Any, str | None]:
+        raise FlopcastTypeError(
+            f"{owner}: the expression {self} combines quantities, so it is not one distribution; give a "
+            "distribution, fc.to(lo, hi) or a number, or add the expression as a derived quantity "
+            "(m.derive, or fc.model_of(..., base=m))"
+        )
+
     # ------------------------------------------------------------------ to a model
     def to_model(
         self,
@@ -213,6 +220,9 @@ class Leaf(Expr):
         # What makes two leaves one draw: a distribution used bare is keyed by that object, so the same object
         # is one draw wherever it appears; fc.to() and fc.quantity() leaves are keyed by themselves.
         self.key = self if key is None else key
+
+    def _input(self, owner: str) -> tuple[Any, str | None]:
+        return self.distribution, self.unit
 
 
 class Ref(Expr):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 
 import flopcast as fc
 
@@ -103,6 +104,27 @@ def test_replace_returns_new_model_and_leaves_original():
     assert fixed.point()["gpu_days"] == pytest.approx(100 / 86400)
     with pytest.raises(ValueError, match="'rat'.*did you mean 'rate'"):
         m.replace(rat=1)
+
+
+def test_replace_and_assume_take_an_interval_from_fc_to():
+    m = make_chain()
+    interval = fc.to(4e14, 8e14, unit="FLOP/s/GPU")
+    m2 = m.replace(rate=interval)
+    ref = stats.lognorm(s=np.log(2) / (2 * stats.norm.ppf(0.95)), scale=np.sqrt(4e14 * 8e14))
+    assert m2["rate"].distribution.ppf(0.05) == pytest.approx(ref.ppf(0.05), rel=1e-9)
+    assert m2["rate"].distribution.ppf(0.95) == pytest.approx(8e14, rel=1e-9)
+    assert m2["rate"].unit == "FLOP/s/GPU" and m2["rate"].source == "measured"
+    assert m2.point()["gpu_seconds"] == pytest.approx(1e21 / ref.median(), rel=1e-9)
+    assert m["rate"].distribution == fc.point(4e14) and interval.unit == "FLOP/s/GPU"  # nothing mutated
+    m.assume("mfu", fc.to(0.3, 0.5))
+    assert m["mfu"].distribution.ppf(0.95) == pytest.approx(0.5, rel=1e-9)
+    # the same checks as assume: a different unit, an expression of several quantities
+    with pytest.raises(fc.errors.FlopcastValueError, match="assumption 'rate'.*carries unit 'GPU'.*'FLOP/s/GPU'"):
+        m.replace(rate=fc.to(1, 2, unit="GPU"))
+    with pytest.raises(fc.errors.FlopcastTypeError, match=r"assumption .rate.*to\(1, 2\) \* 2.*not one"):
+        m.replace(rate=fc.to(1, 2) * 2)
+    with pytest.raises(fc.errors.FlopcastTypeError, match="assumption 'y'.*not one distribution"):
+        m.assume("y", fc.to(1, 2) + fc.to(1, 2))
 
 
 def test_replace_with_function():

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from flopcast.arithmetic import Arithmetic
 from flopcast.distributions.base import Array, Distribution, _fmt, _set
 from flopcast.distributions.families import Point
 from flopcast.errors import FlopcastValueError
@@ -163,13 +164,15 @@ class ScipyDistribution(Distribution):
 
 
 def as_distribution(x: object, name: str | None = None) -> Distribution:
-    """Convert a number, a Distribution or a frozen scipy distribution to a Distribution.
+    """Convert a number, a Distribution, a frozen scipy distribution or an expression leaf to a Distribution.
 
     Parameters
     ----------
-    x : float, Distribution or scipy.stats frozen distribution
+    x : float, Distribution, scipy.stats frozen distribution or expression leaf
         Numbers become :class:`Point`; distributions are returned unchanged; frozen scipy
-        distributions are wrapped in :class:`ScipyDistribution`.
+        distributions are wrapped in :class:`ScipyDistribution`; an expression leaf (``fc.to(lo, hi)``,
+        ``fc.quantity(...)``) gives its distribution. An expression that combines quantities
+        (``fc.to(1, 10) * 2``) is not one distribution and is refused.
     name : str, optional
         Name used in error messages.
 
@@ -180,13 +183,16 @@ def as_distribution(x: object, name: str | None = None) -> Distribution:
     Raises
     ------
     TypeError
-        For anything else (strings, bools, None, lists, ...).
+        For anything else (strings, bools, None, lists, expressions of several quantities...).
 
     Examples
     --------
+    >>> import flopcast as fc
     >>> from flopcast.distributions import as_distribution
     >>> as_distribution(3)
     Point(value=3)
+    >>> as_distribution(fc.to(10, 1000))
+    LogNormal(mu=4.60517, sigma=1.39987)
     >>> as_distribution("3", name="gpus")
     Traceback (most recent call last):
     ...
@@ -194,6 +200,9 @@ def as_distribution(x: object, name: str | None = None) -> Distribution:
     """
     if isinstance(x, Distribution):
         return x
+    if isinstance(x, Arithmetic):  # an expression: a leaf stands for its distribution, others are refused
+        dist, _ = x._input(name or "value")
+        return as_distribution(dist, name)
     if _is_scipy_frozen(x):
         return ScipyDistribution(x)
     if is_real_number(x):

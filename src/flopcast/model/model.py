@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
-from flopcast.distributions import Distribution, as_distribution
+from flopcast.distributions import Distribution
 from flopcast.errors import FlopcastKeyError, FlopcastTypeError, FlopcastValueError
 from flopcast.model import checks
 from flopcast.model.graph import Graph
@@ -512,8 +512,9 @@ class Model:
     def replace(self, **changes: Any) -> Model:
         """Return a new model with some nodes replaced; this model is left untouched.
 
-        Each keyword names a quantity. For an assumption, give a distribution or a number (unit, source and note
-        are kept; the note records the what-if) or a whole :class:`Assumption`. For a derived quantity, give a
+        Each keyword names a quantity. For an assumption, give what :meth:`assume` takes (a distribution, a
+        number, ``fc.to(lo, hi)``; unit, source and note are kept; the note records the what-if) or a whole
+        :class:`Assumption`. For a derived quantity, give a
         function (same unit) or a number, which fixes it at that value as an assumption.
 
         Examples
@@ -542,11 +543,10 @@ class Model:
             elif callable(new) and not isinstance(new, Distribution) and not hasattr(new, "ppf"):
                 unit = node.unit
                 nodes.append(Derived(n, new, unit=unit, note="what-if: replaced function", label=node.label))
-            else:
-                dist = as_distribution(new, n)
+            else:  # anything assume() takes, checked as there (fc.to(lo, hi) included)
                 source = node.source if isinstance(node, Assumption) else f"what-if: fixed derived quantity {n!r}"
                 note = (node.note + "; " if isinstance(node, Assumption) and node.note else "") + "what-if value"
-                nodes.append(Assumption(n, dist, unit=node.unit, source=source, note=note, label=node.label))
+                nodes.append(Assumption(n, new, unit=node.unit, source=source, note=note, label=node.label))
         # Derived quantities now fixed may leave inputs unused; keep them: they still describe the model.
         model = Model(self.name, nodes, description=self.description)
         model._presentation = self._presentation

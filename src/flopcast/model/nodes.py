@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flopcast.arithmetic import Arithmetic
 from flopcast.distributions import Distribution, as_distribution
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 
@@ -61,7 +62,9 @@ class Assumption:
     name : str
         A Python identifier; derived functions refer to it by parameter name.
     distribution : Distribution
-        Its distribution (a :class:`~flopcast.distributions.Point` for a fixed value).
+        Its distribution (a :class:`~flopcast.distributions.Point` for a fixed value); anything
+        :func:`~flopcast.distributions.as_distribution` converts, such as a number or ``fc.to(lo, hi)``, whose
+        unit, when it has one, must be ``unit``.
     unit : str
         A unit of flopcast's registry, ``"1"`` for dimensionless.
     source : str
@@ -88,8 +91,12 @@ class Assumption:
 
     def __post_init__(self) -> None:
         _check_name(self.name, "assumption")
-        object.__setattr__(self, "distribution", as_distribution(self.distribution, f"assumption {self.name!r}"))
-        _check_text(self.unit, f"assumption {self.name!r}: unit")
+        owner = f"assumption {self.name!r}"
+        given = self.distribution
+        object.__setattr__(self, "distribution", as_distribution(given, owner))
+        _check_text(self.unit, f"{owner}: unit")
+        if isinstance(given, Arithmetic) and not isinstance(given, Distribution):
+            _check_given_unit(given._input(owner)[1], self.unit, owner)
         _check_text(self.source, f"assumption {self.name!r}: source")
         _check_text(self.note, f"assumption {self.name!r}: note")
         _set_label(self)
@@ -141,6 +148,17 @@ class Derived:
     def __call__(self, *args: Any) -> Any:
         """Evaluate the function on its inputs, given in the order of :attr:`inputs`."""
         return self.function(*args)
+
+
+def _check_given_unit(given: str | None, unit: str, owner: str) -> None:
+    """The unit an expression leaf carries (``fc.to(..., unit="FLOP")``), if any, is the assumption's unit."""
+    from flopcast import units
+
+    if given is not None and units.parse_unit(given, owner) != units.parse_unit(unit, owner):
+        raise FlopcastValueError(
+            f"{owner}: the value given carries unit {given!r} but the assumption's unit is {unit!r}; give the "
+            f"value in {unit!r}, or declare unit={given!r}"
+        )
 
 
 def _set_label(node: Assumption | Derived) -> None:
