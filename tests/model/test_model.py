@@ -1,5 +1,7 @@
 """The model: building, ordering, point values, what-if replacement, evaluation."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -125,6 +127,38 @@ def test_replace_and_assume_take_an_interval_from_fc_to():
         m.replace(rate=fc.to(1, 2) * 2)
     with pytest.raises(fc.errors.FlopcastTypeError, match="assumption 'y'.*not one distribution"):
         m.assume("y", fc.to(1, 2) + fc.to(1, 2))
+
+
+def test_replace_warns_on_a_value_outside_the_range_it_replaces():
+    m = fc.Model("m")
+    m.assume("mfu", fc.beta(mean=0.4, sd=0.08), source="large runs")
+    m.assume("flop", fc.lognormal(1e24, 1e25), unit="FLOP")
+    lo, hi = stats.beta(*_beta_shapes(0.4, 0.08)).ppf([0.05, 0.95])
+    message = r"replace\(mfu=...\): assumption 'mfu' becomes 60, far outside the range 0 – 1 .*"
+    message += rf"beta, 90% in {lo:.3f} – {hi:.3f}"
+    with pytest.warns(fc.errors.ModelWarning, match=message):
+        m2 = m.replace(mfu=60)
+    assert m2.point()["mfu"] == 60.0  # used as given
+    with pytest.warns(fc.errors.ModelWarning, match="'mfu' becomes lognormal, 90% in 30 – 60, far outside the range"):
+        m.replace(mfu=fc.to(30, 60))
+    with pytest.warns(fc.errors.ModelWarning, match="'flop' becomes -1, far outside the range 0 – inf"):
+        m.replace(flop=-1)
+    m.assume("share", fc.uniform(0.3, 0.5))
+    with pytest.warns(fc.errors.ModelWarning, match="'share' becomes 6, far outside the range 0.3 – 0.5"):
+        m.replace(share=6)  # more than 10 times the largest value it replaces
+    with pytest.warns(fc.errors.ModelWarning, match="'share' becomes 0.02, far outside the range 0.3 – 0.5"):
+        m.replace(share=0.02)  # less than a tenth of the smallest
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m.replace(mfu=0.6, flop=fc.to(1e23, 1e26))  # inside the ranges: quiet
+        m.replace(share=0.6).replace(share=0)  # a few times beyond the range, or 0: what what-ifs are for
+        m.replace(share=4.9, flop=fc.to(1e20, 1e27))
+        m.replace(mfu=0.6).replace(mfu=60)  # a fixed value has no range to leave
+
+
+def _beta_shapes(mean: float, sd: float) -> tuple[float, float]:
+    common = mean * (1 - mean) / sd**2 - 1
+    return mean * common, (1 - mean) * common
 
 
 def test_replace_with_function():

@@ -10,6 +10,7 @@ function here and call it from :func:`check_node`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ __all__ = [
     "TRIAL_DRAWS",
     "array_trial",
     "check_node",
+    "check_replacement",
     "check_real_result",
     "check_scale",
     "check_unit",
@@ -188,6 +190,48 @@ def array_trial(graph: Graph, node: Derived, trial: Mapping[str, Any]) -> Any:
 
 
 _PACKAGE = str(Path(__file__).resolve().parents[1])
+
+
+def _far_beyond(value: float, bound: float) -> bool:
+    """A value beyond a finite bound is far from it: across zero, or more than 10 times larger or smaller."""
+    if value == 0 or not math.isfinite(bound):
+        return False
+    if bound == 0 or (value > 0) != (bound > 0):
+        return True
+    return max(abs(value / bound), abs(bound / value)) > 10
+
+
+def check_replacement(old: Node, new: Node) -> None:
+    """A what-if value for an uncertain assumption is not far outside the range it replaces, or it warns.
+
+    ``m.replace(mfu=60)`` for a utilization drawn from a beta on 0 – 1 is most likely a percent given for a
+    fraction. The central 90% of the new distribution (the value itself for a number) reaching beyond a bound of
+    the old distribution's support by more than a factor of 10, or across zero (a negative value for a lognormal),
+    gives a :class:`~flopcast.errors.ModelWarning` naming the assumption, the new value and the range it replaces.
+    A what-if a few times beyond the range (0.6 for a uniform on 0.3 – 0.5, twice the largest throughput), or
+    0 (a part switched off), is what what-ifs are for and stays quiet. Nothing is refused: an assumption declares
+    no bounds of its own, only a distribution. Fixed values and derived quantities have no range to compare with.
+    """
+    import warnings
+
+    from flopcast import formatting
+    from flopcast.errors import ModelWarning
+
+    if not (isinstance(old, Assumption) and isinstance(new, Assumption) and old.is_uncertain):
+        return
+    lo, hi = (float(v) for v in old.distribution.support)
+    new_lo, new_hi = (float(v) for v in new.distribution.interval(0.9))
+    if not ((new_lo < lo and _far_beyond(new_lo, lo)) or (new_hi > hi and _far_beyond(new_hi, hi))):
+        return
+    given = formatting.distribution(new.distribution, new.unit).removeprefix("fixed at ")
+    warnings.warn(
+        f"replace({new.name}=...): assumption {new.name!r} becomes {given}, far outside the range "
+        f"{formatting.interval(lo, hi, new.unit)} of the distribution it replaces "
+        f"({formatting.distribution(old.distribution, old.unit)}); check the value's scale (a percent for a "
+        "fraction, another unit); the new value is used as given",
+        ModelWarning,
+        skip_file_prefixes=(_PACKAGE,),  # point at the user's call to replace
+    )
 
 
 def _at(value: Any, index: int) -> float:

@@ -547,6 +547,9 @@ class Model:
                 source = node.source if isinstance(node, Assumption) else f"what-if: fixed derived quantity {n!r}"
                 note = (node.note + "; " if isinstance(node, Assumption) and node.note else "") + "what-if value"
                 nodes.append(Assumption(n, new, unit=node.unit, source=source, note=note, label=node.label))
+        for node in nodes:
+            if node.name in changes:
+                checks.check_replacement(self._graph.nodes[node.name], node)
         # Derived quantities now fixed may leave inputs unused; keep them: they still describe the model.
         model = Model(self.name, nodes, description=self.description)
         model._presentation = self._presentation
