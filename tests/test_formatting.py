@@ -62,6 +62,20 @@ def test_a_unit_that_merely_contains_a_currency_code_is_not_money():
     assert number(5e6, "GPU*USD") == "5e6"
 
 
+@pytest.mark.parametrize(
+    "unit", ["USD**0.5", "USD ** 2", "USD^2", "USD*hour", "USD * GPU", "USD/GPU*hour", "USD/EUR", "1/USD", "USD/"]
+)
+def test_a_power_or_product_of_a_currency_is_not_money(unit):
+    assert number(2.5e6, unit) == "2.5e6"
+    assert row([2.5e6, (1e6, 4e6)], unit) == ["2.5e6", "1e6 – 4e6"]
+
+
+@pytest.mark.parametrize("unit", ["USD", " EUR ", "USD/GPU/hour", "USD / GPU / hour", "GBP/(GPU*hour)", "USD/hour**2"])
+def test_a_currency_alone_or_per_something_is_money(unit):
+    symbol = {"U": "$", "E": "€", "G": "£"}[unit.strip()[0]]
+    assert number(2.5e6, unit) == f"{symbol}2.5M"
+
+
 def test_row_chooses_one_style_for_the_row():
     assert row([4211.3, (1080, 120_500)]) == ["4,211", "1,080 – 120,500"]
     assert row([502_838, (70_274, 3.52e6)]) == ["5.03e5", "7.03e4 – 3.52e6"]

@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import Any
@@ -109,11 +110,32 @@ def eng(value: float, digits: int = 3, style: str = "sci") -> str:
 
 
 def _currency(unit: str | None) -> str | None:
-    """The symbol of a unit that starts with a currency code (``USD``, ``USD/GPU/hour``), else None."""
+    """The symbol of money: a currency alone (``USD``) or per something (``USD/GPU/hour``), else None.
+
+    Exactly those: a power or a product of a currency (``USD**0.5``, ``USD*hour``, ``USD/GPU*hour``, which is
+    USD*hour/GPU) and a ratio of currencies (``USD/EUR``) are not money.
+
+    Examples
+    --------
+    >>> from flopcast.formatting import _currency
+    >>> _currency("USD"), _currency("USD / (GPU * hour)"), _currency("USD**0.5"), _currency("USD/GPU*hour")
+    ('$', '$', None, None)
+    """
     if not unit:
         return None
-    head = unit.strip().replace("*", "/").replace(" ", "/").split("/", 1)[0]
-    return _CURRENCIES.get(head)
+    code, per, rest = "".join(unit.split()).partition("/")
+    symbol = _CURRENCIES.get(code)
+    if symbol is None or not per:
+        return symbol
+    # Everything after the first '/' must divide: a '*' outside parentheses would multiply (a/b*c is a*c/b).
+    depth, products = 0, rest.replace("**", "^")
+    for char in products:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "*" and depth == 0:
+            return None
+    if not rest or any(re.search(rf"\b{other}\b", rest) for other in _CURRENCIES):
+        return None
+    return symbol
 
 
 def _money(v: float, symbol: str, digits: int) -> str:
@@ -146,7 +168,8 @@ def row(values: Sequence[float | tuple[float, float]], unit: str | None = None, 
     values : sequence of float or (float, float)
         The numbers and intervals of the row.
     unit : str, optional
-        Their unit; only a currency (``USD``, ``EUR``, ``GBP``, alone or as ``USD/GPU/hour``) changes the format.
+        Their unit; only money changes the format: a currency (``USD``, ``EUR``, ``GBP``) alone or per something
+        (``USD/GPU/hour``), not a power or product of one (``USD**0.5``, ``USD*hour``).
     digits : int, default 3
         Significant digits.
 
