@@ -126,6 +126,39 @@ def test_user_model_report_has_every_section(tmp_path: Path, product_model):
         png_size(tmp_path / name)
 
 
+def _table_rows(markdown: str) -> list[list[str]]:
+    """The cells of every row of the Markdown tables in ``markdown`` (separator rows left out)."""
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in markdown.splitlines()]
+    return [r for r in rows if len(r) > 1 and not set("".join(r)) <= set("-: ")]
+
+
+def test_tables_show_labels_and_summary_csv_keeps_names(tmp_path: Path):
+    import pandas as pd
+
+    import flopcast as fc
+
+    m = fc.Model("labelled")
+    m.assume("mfu", fc.uniform(0.3, 0.5), label="model FLOPs utilization", source="runs")
+    m.assume("flop", fc.lognormal(1e24, 1e25), unit="FLOP", source="guess")  # no label: shown by name
+    m.assume("peak", 1e15, unit="FLOP/s/GPU", label="peak throughput", source="datasheet")
+    m.derive(lambda flop, peak, mfu: flop / (peak * mfu), name="gpu_s", unit="GPU*s", label="GPU-seconds")
+    rep = write_report(m, tmp_path, n=2000, sensitivity_n=128, html=False)
+    text = (tmp_path / "report.md").read_text()
+    sens = text.split("## Sensitivity")[1].split("## Assumptions")[0]
+    ranking = {cells[1]: cells[0] for cells in _table_rows(sens) if cells[0].isdigit()}
+    assert set(ranking) == {"model FLOPs utilization (`mfu`)", "`flop`"}  # a quantity without a label: its name
+    assert "drivers of **log(GPU-seconds)**" in sens and "Tornado chart of GPU-seconds" in sens
+    rows = {cells[0]: cells[1:] for cells in _table_rows(text.split("## Assumptions")[1].split("## Provenance")[0])}
+    assert rows["model FLOPs utilization (`mfu`)"] == ["uniform, 90% in 0.31 – 0.49", "1", "runs"]
+    assert rows["peak throughput (`peak`)"] == ["fixed at 1e15", "FLOP/s/GPU", "datasheet"]
+    assert rows["GPU-seconds (`gpu_s`)"][-1] == "`flop`, peak throughput, model FLOPs utilization"
+    assert rows["quantity"][0] in ("distribution", "point value")  # both tables head their first column so
+    table = pd.read_csv(tmp_path / "summary.csv", index_col=0)
+    assert list(table.index) == ["gpu_s"] and table.loc["gpu_s", "label"] == "GPU-seconds"
+    np.testing.assert_allclose(table["median"], rep.summary["median"], rtol=1e-12)
+    assert "label" not in rep.summary  # the Report's own table is left as it was
+
+
 def test_draws_only_when_asked_and_stale_draws_removed(tmp_path: Path, product_model):
     write_report(product_model, tmp_path, n=500, sensitivity_n=64, draws=True, html=False)
     assert (tmp_path / "draws.nc").is_file()

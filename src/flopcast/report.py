@@ -10,7 +10,8 @@
 ``distributions.png``  the empirical CDF of each headline output
 ``tornado.png``      one-at-a-time swings of the main sensitivity output
 ``sobol.png``        Sobol' indices (of the log of each output) with their intervals
-``summary.csv``      the headline summary at full precision (the numbers of ``report.md``, unrounded)
+``summary.csv``      the headline summary at full precision (the numbers of ``report.md``, unrounded), by name
+                     with a ``label`` column
 ``draws.nc``         with ``draws=True``: every draw as an xarray DataTree in netCDF (``xarray.open_datatree``)
 ===================  ==========================================================================================
 
@@ -291,7 +292,9 @@ def _write(report: Report, output: OutputFolder, html: bool, draws: bool, stages
 
 
 def _write_files(report: Report, output: OutputFolder, html: bool, draws: bool) -> None:
-    report.files["summary"] = output.stage("summary.csv", report.summary.to_csv)
+    # Keyed by name (machines read it), with the label a reader sees in report.md beside it.
+    labels = [report.result.model[name].label for name in report.summary.index]
+    report.files["summary"] = output.stage("summary.csv", report.summary.assign(label=labels).to_csv)
     if draws:
         report.files["draws"] = output.stage("draws.nc", report.result.to_netcdf)
     report.files["markdown"] = output.path / "report.md"
@@ -423,8 +426,15 @@ def _summary_blocks(report: Report) -> list[Block]:
 
 
 def _quantity_cell(model: Model, name: str) -> str:
+    """A quantity as a table row shows it: ``label (`name`)``, or ```name``` when it has no label of its own."""
     label = model[name].label
     return f"`{name}`" if label == name else f"{label} (`{name}`)"
+
+
+def _label(model: Model, name: str) -> str:
+    """A quantity where a reader sees it in passing (a column, a list of inputs): its label, else ```name```."""
+    label = model[name].label
+    return f"`{name}`" if label == name else label
 
 
 def _headline(report: Report) -> list[Block]:
@@ -499,7 +509,7 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
         blocks.append(Paragraph(f"Model {model.name!r}: {reason}."))
         return blocks
     log = bool(ds.attrs.get("log", False))
-    target = f"log({output})" if log else output
+    target = f"log({_label(model, output)})" if log else _label(model, output)
     level = float(ds.attrs.get("conf_level", 0.95))
     ranked = ranking_rows(ds, output)
     swings = {}
@@ -514,8 +524,8 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
     for rank, r in enumerate(ranked, 1):
         lo, hi = swings.get(r["input"], (np.nan, np.nan))
         rows.append(
-            [str(rank), f"`{r['input']}`", fixed(r["ST"]), interval(r["ST_lower"], r["ST_upper"], decimals=3),
-             fixed(r["S1"]), *format_row([lo, hi], output_unit)]
+            [str(rank), _quantity_cell(model, r["input"]), fixed(r["ST"]),
+             interval(r["ST_lower"], r["ST_upper"], decimals=3), fixed(r["S1"]), *format_row([lo, hi], output_unit)]
         )  # fmt: skip
     blocks += [
         Paragraph(
@@ -531,13 +541,15 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
     if others:
         st = ds["ST"]
         order = [r["input"] for r in ranked]
-        matrix = [[f"`{name}`", *(fixed(float(st.sel(input=name, output=o)), 2) for o in others)] for name in order]
+        matrix = [[_quantity_cell(model, name), *(fixed(float(st.sel(input=name, output=o)), 2) for o in others)]
+                  for name in order]  # fmt: skip
         blocks += [
             Paragraph("Total Sobol' index of each input on the other headline outputs:"),
-            Table(["input", *others], matrix, "l" + "r" * len(others)),
+            Table(["input", *(_label(model, o) for o in others)], matrix, "l" + "r" * len(others)),
         ]
     if "tornado" in report.files:
-        blocks.append(Figure(report.files["tornado"], f"Tornado chart of {output}: one-at-a-time swings"))
+        caption = f"Tornado chart of {_label(model, output)}: one-at-a-time swings"
+        blocks.append(Figure(report.files["tornado"], caption))
     if "sobol" in report.files:
         blocks.append(Figure(report.files["sobol"], f"Sobol' indices with their {level:.0%} intervals"))
     return blocks
@@ -545,22 +557,24 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
 
 def _assumption_blocks(model: Model) -> list[Block]:
     desc = model.describe()
-    a_rows = [[f"`{r['name']}`", r["summary"], r["unit"], r["source"]] for r in desc.assumptions]
+    a_rows = [[_quantity_cell(model, r["name"]), r["summary"], r["unit"], r["source"]] for r in desc.assumptions]
     d_rows = [
-        [f"`{r['name']}`", number(r["point"], r["unit"]), r["unit"], ", ".join(r["inputs"])] for r in desc.derived
-    ]
+        [_quantity_cell(model, r["name"]), number(r["point"], r["unit"]), r["unit"],
+         ", ".join(_label(model, i) for i in r["inputs"])]
+        for r in desc.derived
+    ]  # fmt: skip
     blocks: list[Block] = [
         Heading("Assumptions", 2, "assumptions"),
         Paragraph(
             f"{len(desc.assumptions)} assumptions ({len(model.uncertain)} uncertain): each with its distribution, "
             "its 90% interval, its unit and its source."
         ),
-        Table(["name", "distribution", "unit", "source"], a_rows, "llll"),
+        Table(["quantity", "distribution", "unit", "source"], a_rows, "llll"),
     ]
     if d_rows:
         blocks += [
             Heading("Derived quantities", 3),
-            Table(["name", "point value", "unit", "inputs"], d_rows, "lrll"),
+            Table(["quantity", "point value", "unit", "inputs"], d_rows, "lrll"),
         ]
     return blocks
 
