@@ -237,3 +237,31 @@ def test_prob_leaves_out_draws_where_the_event_reads_nan_and_says_so():
     assert float(negated) == float(below)
     with pytest.warns(NonFiniteWarning):
         assert res.percentile_of("root", 1.0) == pytest.approx(100 * float(below), abs=1e-9)
+
+
+def test_summary_of_a_single_draw_gives_the_value_without_interval():
+    m = fc.Model("m")
+    m.assume("x", fc.lognormal(1, 10))
+    m.assume("c", 3.0)
+    m.derive(lambda x, c: x * c, name="y")
+    m.derive(lambda c: 2 * c, name="z")
+    res = m.simulate(1, seed=1)
+    value = float(res["x"][0])
+    with pytest.warns(fc.errors.SmallSampleWarning, match="'x', 'y' have a single finite draw.*no interval"):
+        table = res.summary()
+    assert list(table.index) == ["x", "y"]  # the quantities that vary, as for any n; constants left out
+    assert table.loc["x", "median"] == table.loc["x", "mean"] == value
+    assert table.loc["y", "median"] == pytest.approx(3 * value, rel=1e-15)
+    assert table[["eti_lower", "eti_upper"]].isna().all().all()
+    with pytest.warns(fc.errors.SmallSampleWarning):
+        full = res.summary(full=True)
+    assert full.loc[["x", "y"], ["sd", "hdi_lower", "hdi_upper", "mcse_median"]].isna().all().all()
+    assert full.loc["z", ["sd", "eti_lower", "eti_upper"]].tolist() == [0.0, 6.0, 6.0]  # a constant keeps its value
+    with pytest.warns(fc.errors.SmallSampleWarning, match="'x', 'y'"):
+        streamed = m.simulate(1, seed=1, stream=True).summary()
+    assert streamed.loc["x", "median"] == value and np.isnan(streamed.loc["x", "eti_lower"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        two = m.simulate(2, seed=1).summary()  # two draws give an interval, quietly
+    x = m.simulate(2, seed=1)["x"]
+    assert two.loc["x", "eti_lower"] == pytest.approx(np.quantile(x, 0.05), rel=1e-12)

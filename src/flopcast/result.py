@@ -10,6 +10,7 @@ import datetime as _dt
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -193,6 +194,10 @@ class Result:
         ``nonfinite`` counts the NaN and infinite draws left out, and a :class:`~flopcast.errors.NonFiniteWarning`
         names each quantity that has some, with their share.
 
+        A quantity that varies but has a single (finite) draw, as in a run of ``n=1``, keeps its row: the median
+        and the mean are that value, and the intervals, the sd and the Monte Carlo errors, which need two draws at
+        least, are NaN, with a :class:`~flopcast.errors.SmallSampleWarning` that says so.
+
         Parameters
         ----------
         prob : float, default 0.9
@@ -225,7 +230,7 @@ class Result:
         prob = check_probability(prob, "prob")
         names = self.names if quantities is None else self.model.check_names(quantities)
         point = self.model.point()
-        rows = []
+        rows, counts = [], []
         for name in names:
             x = self._finite(name, "its summary")
             hlo, hhi = stats.hdi(x, prob)
@@ -237,7 +242,9 @@ class Result:
             rows.append((self.unit(name), point[name], float(np.mean(x)), sd, float(median), float(lo), float(hi),
                          hlo, hhi, *map(float, stats.quantile_mcse(x, levels)),
                          self.nonfinite(name).count))  # fmt: skip
-        return readable(summary_frame(names, rows, prob), full, keep_constants=quantities is not None)
+            counts.append(x.size)
+        table = single_draws(self.model, summary_frame(names, rows, prob), counts)
+        return readable(table, full, keep_constants=quantities is not None)
 
     def prob(self, event: Any) -> Probability:
         """The probability of an event on the same draws, with its Monte Carlo standard error.
@@ -328,6 +335,39 @@ class Result:
 
         data = self.data
         atomic_write(path, lambda tmp: data.to_netcdf(tmp, engine="h5netcdf"))
+
+
+#: The columns a single draw cannot give: the spread, the intervals and the Monte Carlo errors.
+SPREAD_COLUMNS = tuple(c for c in SUMMARY_COLUMNS if c in ("sd",) or c.startswith(("eti_", "hdi_", "mcse_")))
+
+
+def single_draws(model: Model, table: pd.DataFrame, counts: Sequence[int]) -> pd.DataFrame:
+    """Blank (NaN) the spread of the quantities that vary but have one finite draw, and warn once naming them.
+
+    ``counts`` are the finite draws of each row. A quantity that is constant in the model (no uncertain
+    assumption upstream) keeps its spread of 0 and its interval, the value. Returns ``table``, changed in place.
+    """
+    from flopcast.errors import SmallSampleWarning
+
+    uncertain = set(model.uncertain)
+    few = [
+        name for name, count in zip(table.index, counts, strict=True)
+        if count < 2 and uncertain.intersection(model.graph.ancestors([name]))
+    ]  # fmt: skip
+    if few:
+        table.loc[few, list(SPREAD_COLUMNS)] = np.nan
+        shown = ", ".join(repr(name) for name in few[:5]) + (f" and {len(few) - 5} more" if len(few) > 5 else "")
+        warnings.warn(
+            f"summary: {shown} {'has' if len(few) == 1 else 'have'} a single finite draw, so the table gives the "
+            "value (as median and mean) with no interval, sd or Monte Carlo error (NaN): an interval needs two "
+            "draws at least, and thousands to be stable; simulate with a larger n",
+            SmallSampleWarning,
+            skip_file_prefixes=(_PACKAGE,),
+        )
+    return table
+
+
+_PACKAGE = str(Path(__file__).resolve().parent)
 
 
 def readable(table: pd.DataFrame, full: bool, keep_constants: bool) -> pd.DataFrame:
@@ -449,7 +489,7 @@ class StreamedResult:
         prob = self.prob
         names = self.names if quantities is None else self.model.check_names(quantities)
         point = self.model.point()
-        rows = []
+        rows, counts = [], []
         for name in names:
             s = self._get(name, "its summary")
             levels = np.array([0.5, (1 - prob) / 2, (1 + prob) / 2])
@@ -457,7 +497,9 @@ class StreamedResult:
             mcse = s.mcse(np.array([*levels, *s.hdi_levels]))
             rows.append((self.model[name].unit, point[name], s.moments.mean, s.moments.sd, *map(float, values),
                          *s.hdi, *map(float, mcse), s.nonfinite.count))  # fmt: skip
-        return readable(summary_frame(names, rows, prob), full, keep_constants=quantities is not None)
+            counts.append(s.n)
+        table = single_draws(self.model, summary_frame(names, rows, prob), counts)
+        return readable(table, full, keep_constants=quantities is not None)
 
 
 def variable_attrs(model: Model, name: str) -> dict[str, str]:
