@@ -265,3 +265,33 @@ def test_summary_of_a_single_draw_gives_the_value_without_interval():
         two = m.simulate(2, seed=1).summary()  # two draws give an interval, quietly
     x = m.simulate(2, seed=1)["x"]
     assert two.loc["x", "eti_lower"] == pytest.approx(np.quantile(x, 0.05), rel=1e-12)
+
+
+def test_summary_gives_nan_for_a_mean_or_sd_that_does_not_exist():
+    m = fc.Model("heavy")
+    m.assume("x", stats.cauchy(loc=2, scale=1))
+    m.assume("t", stats.t(df=2))
+    m.assume("n", fc.normal(mean=0, sd=1))
+    m.derive(lambda x, n: x + n, name="y")
+    m.derive(lambda t, n: t + n, name="z")
+    m.derive(lambda n: 2 * n, name="w")
+    res = m.simulate(20_000, seed=1)
+    message = (
+        r"'x' \(scipy cauchy\) has no mean and sd; 't' \(scipy t\) has no sd; 'y' has no mean and sd: it depends on "
+        r"'x'; 'z' has no sd: it depends on 't'\. They are NaN"
+    )
+    with pytest.warns(fc.errors.UndefinedMomentWarning, match=message):
+        table = res.summary(full=True)
+    assert table.loc[["x", "y"], ["mean", "sd"]].isna().all().all()
+    assert np.isnan(table.loc["t", "sd"]) and np.isnan(table.loc["z", "sd"])
+    assert table.loc["t", "mean"] == pytest.approx(np.mean(res["t"]), rel=1e-12)  # t(2) has a mean (0)
+    assert table.loc["w", ["mean", "sd"]].tolist() == pytest.approx([np.mean(res["w"]), np.std(res["w"], ddof=1)])
+    # Medians and intervals are still there, and right: scipy's quantiles of the Cauchy.
+    assert table.loc["x", "median"] == pytest.approx(2.0, abs=0.05)
+    assert table.loc["x", "eti_upper"] == pytest.approx(stats.cauchy(loc=2).ppf(0.95), rel=0.05)
+    with pytest.warns(fc.errors.UndefinedMomentWarning, match="'x' \\(scipy cauchy\\) has no mean and sd"):
+        streamed = m.simulate(20_000, seed=1, stream=True).summary()
+    assert np.isnan(streamed.loc["x", "mean"]) and streamed.loc["w", "mean"] == pytest.approx(table.loc["w", "mean"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m.replace(x=fc.truncated(stats.cauchy(), -5, 5), t=stats.t(df=3)).simulate(1000, seed=1).summary()

@@ -22,6 +22,7 @@ __all__ = [
     "ModelWarning",
     "NonFiniteWarning",
     "SmallSampleWarning",
+    "UndefinedMomentWarning",
 ]
 
 
@@ -55,6 +56,10 @@ class ModelWarning(FlopcastWarning):
 
 class NonFiniteWarning(FlopcastWarning):
     """Some draws of a quantity are NaN or infinite; the estimate uses the finite ones (the message says how many)."""
+
+
+class UndefinedMomentWarning(FlopcastWarning):
+    """A quantity's mean or sd does not exist (a Cauchy upstream): the summary gives NaN, not a sample value."""
 
 
 class SmallSampleWarning(FlopcastWarning):

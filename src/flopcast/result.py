@@ -196,7 +196,11 @@ class Result:
 
         A quantity that varies but has a single (finite) draw, as in a run of ``n=1``, keeps its row: the median
         and the mean are that value, and the intervals, the sd and the Monte Carlo errors, which need two draws at
-        least, are NaN, with a :class:`~flopcast.errors.SmallSampleWarning` that says so.
+        least, are NaN, with a :class:`~flopcast.errors.SmallSampleWarning` that says so. The mean and the sd of
+        a quantity whose distribution has none (a Cauchy, a Student t with ``df <= 2`` for the sd: see
+        :meth:`~flopcast.distributions.Distribution.defined_moments`), or of a derived quantity that depends on
+        one, are NaN too, with a :class:`~flopcast.errors.UndefinedMomentWarning`: their sample values would not
+        converge as draws are added. Medians and intervals exist for every distribution.
 
         Parameters
         ----------
@@ -243,7 +247,7 @@ class Result:
                          hlo, hhi, *map(float, stats.quantile_mcse(x, levels)),
                          self.nonfinite(name).count))  # fmt: skip
             counts.append(x.size)
-        table = single_draws(self.model, summary_frame(names, rows, prob), counts)
+        table = undefined_moments(self.model, single_draws(self.model, summary_frame(names, rows, prob), counts))
         return readable(table, full, keep_constants=quantities is not None)
 
     def prob(self, event: Any) -> Probability:
@@ -368,6 +372,42 @@ def single_draws(model: Model, table: pd.DataFrame, counts: Sequence[int]) -> pd
 
 
 _PACKAGE = str(Path(__file__).resolve().parent)
+
+
+def undefined_moments(model: Model, table: pd.DataFrame) -> pd.DataFrame:
+    """Blank (NaN) the mean and the sd of the quantities that have none, and warn once naming them and why.
+
+    A quantity has no mean (no sd) when its own distribution has none, or, for a derived quantity, when an
+    assumption it depends on has none (a function of a Cauchy generally has no mean either). Returns ``table``,
+    changed in place.
+    """
+    from flopcast import formatting
+    from flopcast.errors import UndefinedMomentWarning
+
+    assumptions = model.assumptions
+    lacking = {a: assumptions[a].distribution.defined_moments() for a in model.uncertain}
+    lacking = {a: k for a, k in lacking.items() if k < 2}
+    notes = []
+    for name in table.index if lacking else ():
+        upstream = {a: lacking[a] for a in model.graph.ancestors([name]) if a in lacking}
+        if not upstream:
+            continue
+        fewest = min(upstream.values())
+        what = "mean and sd" if fewest == 0 else "sd"
+        table.loc[name, ["mean", "sd"] if fewest == 0 else ["sd"]] = np.nan
+        if name in upstream:
+            family = formatting.distribution(assumptions[name].distribution).split(",")[0]
+            notes.append(f"{name!r} ({family}) has no {what}")
+        else:
+            notes.append(f"{name!r} has no {what}: it depends on {', '.join(map(repr, upstream))}")
+    if notes:
+        warnings.warn(
+            "summary: " + "; ".join(notes) + ". They are NaN: a sample mean or sd of such a quantity does not "
+            "converge as draws are added; read its median and intervals",
+            UndefinedMomentWarning,
+            skip_file_prefixes=(_PACKAGE,),
+        )
+    return table
 
 
 def readable(table: pd.DataFrame, full: bool, keep_constants: bool) -> pd.DataFrame:
@@ -498,7 +538,7 @@ class StreamedResult:
             rows.append((self.model[name].unit, point[name], s.moments.mean, s.moments.sd, *map(float, values),
                          *s.hdi, *map(float, mcse), s.nonfinite.count))  # fmt: skip
             counts.append(s.n)
-        table = single_draws(self.model, summary_frame(names, rows, prob), counts)
+        table = undefined_moments(self.model, single_draws(self.model, summary_frame(names, rows, prob), counts))
         return readable(table, full, keep_constants=quantities is not None)
 
 

@@ -640,3 +640,16 @@ def test_quantiles_as_pairs_equal_the_mapping_form():
 
     assert lognormal(quantiles=[(0.1, 10), (0.9, 60)]) == lognormal(quantiles={0.1: 10, 0.9: 60})
     assert normal(quantiles=((0.25, -1.0), (0.75, 1.0))) == normal(quantiles={0.25: -1.0, 0.75: 1.0})
+
+
+def test_defined_moments_say_which_of_mean_and_variance_exist():
+    import flopcast as fc
+    from flopcast.distributions import ScipyDistribution
+
+    assert [ScipyDistribution(d).defined_moments() for d in (st.cauchy(), st.t(1), st.t(2), st.t(3))] == [0, 0, 1, 2]
+    assert [ScipyDistribution(st.pareto(b)).defined_moments() for b in (0.5, 1.5, 2.5)] == [0, 1, 2]
+    assert fc.lognormal(1, 1e6).defined_moments() == fc.beta(mean=0.4, sd=0.1).defined_moments() == 2
+    assert fc.truncated(st.cauchy(), -5, 5).defined_moments() == 2  # bounded: every moment exists
+    assert fc.truncated(st.cauchy(), 0, None).defined_moments() == 0  # a half-Cauchy has no mean
+    assert fc.mixture([fc.normal(0, 1), st.t(2)], weights=[0.9, 0.1]).defined_moments() == 1
+    assert fc.mixture([fc.normal(0, 1), st.t(2)], weights=[1.0, 0.0]).defined_moments() == 2

@@ -146,6 +146,20 @@ class ScipyDistribution(Distribution):
         with _quiet():
             return float(self.frozen.var())
 
+    def defined_moments(self) -> int:
+        """0, 1 or 2: how many of scipy's mean and variance of the wrapped distribution are finite.
+
+        Examples
+        --------
+        >>> from scipy import stats
+        >>> from flopcast.distributions import ScipyDistribution
+        >>> [ScipyDistribution(d).defined_moments() for d in (stats.cauchy(), stats.t(2), stats.gamma(2))]
+        [0, 1, 2]
+        """
+        if not np.isfinite(self.mean()):
+            return 0
+        return 2 if np.isfinite(self.var()) else 1
+
     def median(self) -> float:
         """Return the median of the wrapped distribution."""
         with _quiet():

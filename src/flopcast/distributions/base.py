@@ -158,6 +158,15 @@ class Distribution(Arithmetic, abc.ABC):
     def var(self) -> float:
         """Return the variance."""
 
+    def defined_moments(self) -> int:
+        """How many of the mean and the variance exist: 2 (both), 1 (the mean alone) or 0 (neither).
+
+        Every flopcast family has both (a moment beyond the float range is ``inf``, but it exists). A Cauchy or a
+        Student t with ``df <= 1`` has neither, a t with ``df <= 2`` or a Pareto with ``b <= 2`` no variance:
+        their sample means and sds do not converge, so summaries give NaN for them.
+        """
+        return 2
+
     @property
     @abc.abstractmethod
     def support(self) -> tuple[float, float]:

@@ -213,6 +213,10 @@ class Truncated(Distribution):
         """Return the variance (tanh-sinh quadrature of the quantile function)."""
         return self._moments()[1]
 
+    def defined_moments(self) -> int:
+        """2 when the support is bounded (a bounded distribution has every moment), else those of the base."""
+        return 2 if all(math.isfinite(b) for b in self.support) else self.base.defined_moments()
+
     @property
     def support(self) -> tuple[float, float]:
         """Intersection of the base support with ``[lower, upper]``."""
@@ -296,6 +300,10 @@ class Mixture(Distribution):
     def var(self) -> float:
         """Return ``sum w_i (var_i + (mean_i - mean)**2)`` (inf beyond the float range)."""
         return self._moments()[1]
+
+    def defined_moments(self) -> int:
+        """The fewest of the components that have weight: one without a mean leaves the mixture without one."""
+        return min(c.defined_moments() for c, w in zip(self.components, self.weights, strict=True) if w > 0)
 
     @property
     def support(self) -> tuple[float, float]:
