@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import flopcast as fc
+from flopcast.engine import chunk_bounds
 from tests.engine.contract import EngineContract
 from tests.test_sweep import sweep_model
 
@@ -79,6 +80,28 @@ def test_killed_worker_is_replaced_and_result_unchanged(cluster_client):
     assert time.perf_counter() - started > 0.8  # the kill happened while the run was going on
     np.testing.assert_array_equal(result["y"], expected["y"])
     cluster_client.wait_for_workers(2, timeout=60)
+
+
+def test_chunks_cancelled_by_the_cluster_are_sent_again_and_the_result_is_unchanged(cluster_client, benchmark_model):
+    """What the scheduler does when a dying worker takes the scattered model with it: it cancels the tasks."""
+    from flopcast.design import make_plan
+    from flopcast.engine.tasks import keep_task
+
+    plan = make_plan(benchmark_model, 20_000, 5, "random")
+    bounds = chunk_bounds(20_000, 1_000)
+    payload = (benchmark_model, plan, ("fleet",))
+    seen: dict[tuple[int, int], np.ndarray] = {}
+
+    def consume(start, stop, result):
+        if not seen:  # at the first result, cancel every chunk task still queued or running
+            queued = [distributed.Future(key, cluster_client) for key in list(cluster_client.futures)]
+            cluster_client.cancel([f for f in queued if str(f.key).startswith("keep_task")])
+        seen[start, stop] = result["fleet"]
+
+    fc.DaskEngine(cluster_client).map(keep_task, payload, bounds, consume)
+    assert sorted(seen) == list(bounds)
+    for start, stop in bounds:
+        np.testing.assert_array_equal(seen[start, stop], keep_task(payload, start, stop)["fleet"])
 
 
 def test_closed_client_is_refused():

@@ -17,6 +17,9 @@ from flopcast.errors import FlopcastTypeError, FlopcastValueError
 
 __all__ = ["DaskEngine"]
 
+#: Times a run may resend its chunks (on average) after Dask cancelled them, before it gives up.
+MAX_RESENT = 3
+
 
 def _require_distributed() -> Any:
     try:
@@ -79,7 +82,7 @@ class DaskEngine:
         """Run ``task(payload, start, stop)`` on the cluster for every range; results go to ``consume``."""
         distributed = _require_distributed()
         client = self.client
-        shared = client.scatter(payload, broadcast=True, hash=False)
+        shared = [client.scatter(payload, broadcast=True, hash=False)]
         # A window of chunks in flight, refilled as they finish: the chunks of a run of any size are never all
         # submitted (or listed) at once, and finished results never pile up.
         window = max(8, 4 * sum(client.nthreads().values()))
@@ -88,15 +91,27 @@ class DaskEngine:
         finished = distributed.as_completed(with_results=True)
 
         def submit(bound: tuple[int, int]) -> None:
-            future = client.submit(task, shared, bound[0], bound[1], pure=False)
+            future = client.submit(task, shared[0], bound[0], bound[1], pure=False)
             pending[future.key] = (future, bound)
             finished.add(future)
 
+        resent = 0
         try:
             for bound in itertools.islice(todo, window):
                 submit(bound)
             for future, result in finished:
                 _, (start, stop) = pending.pop(future.key)
+                if future.status == "cancelled":
+                    # The scheduler cancels the tasks whose input is gone: a worker that died can take the
+                    # scattered payload with it. Scatter it again and rerun the range; its draws come from the
+                    # run's seed, so the result is the same.
+                    resent += 1
+                    if resent > MAX_RESENT * len(bounds):
+                        raise RuntimeError(f"Dask cancelled the chunk of draws {start:,} to {stop:,} again: {result}")
+                    if any(f.status != "finished" for f in distributed.futures_of(shared[0])):
+                        shared[0] = client.scatter(payload, broadcast=True, hash=False)
+                    submit((start, stop))
+                    continue
                 consume(start, stop, result)
                 following = next(todo, None)
                 if following is not None:
