@@ -57,10 +57,15 @@ def check_valid(d: Distribution) -> None:
     xq = d.ppf(LEVELS)
     assert np.all(np.isfinite(xq)) and np.all((lo <= xq) & (xq <= hi)), f"{d!r}: quantiles {xq}"
     assert np.all(xq[1:] >= xq[:-1]), f"{d!r}: decreasing quantiles {xq}"
-    # ppf is the generalized inverse of cdf, up to one float step either side of the computed quantile.
-    with np.errstate(over="ignore"):  # the step beyond the largest float is inf
-        above = d.cdf(np.nextafter(xq, np.inf))
-        below = d.cdf(np.nextafter(xq, -np.inf))
+    # ppf is the generalized inverse of cdf, up to the rounding of the quantile: one float step of x, or of the
+    # affine map from a standard variate onto finite bounds (lower + width * z rounds to a few ulps of the bounds;
+    # scipy's loc/scale does the same). It matters where the CDF is steep at a bound: Beta(0.125, 0.125) on
+    # [-1, 0.125] puts 1% of its mass within 1e-16 of 0.125.
+    bounds = [abs(b) for b in (lo, hi) if math.isfinite(b)]
+    with np.errstate(over="ignore", invalid="ignore"):  # the step beyond the largest float is inf
+        step = 2 * np.spacing(np.maximum(np.abs(xq), max(bounds, default=0.0)))
+        above = d.cdf(np.fmax(np.nextafter(xq, np.inf), xq + step))
+        below = d.cdf(np.fmin(np.nextafter(xq, -np.inf), xq - step))
     assert np.all(above >= LEVELS - TOL), f"{d!r}: cdf(ppf(q)) = {above} for q = {LEVELS}"
     assert np.all(below <= LEVELS + TOL), f"{d!r}: cdf(ppf(q)-) = {below} for q = {LEVELS}"
     mean, var = d.mean(), d.var()
@@ -198,3 +203,15 @@ def test_fuzz_tally_counts_both_outcomes() -> None:
     assert TALLY["cases"] == TALLY["clean errors"] + TALLY["valid distributions"]
     assert TALLY["clean errors"] > 0.05 * TALLY["cases"]
     assert TALLY["valid distributions"] > 0.2 * TALLY["cases"]
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [fc.beta(1, 0.0625, lower=-1, upper=1), fc.beta(0.125, 0.125, lower=-1, upper=0.125)],
+    ids=repr,
+)
+def test_steep_cdf_at_a_bound_is_inverted_to_the_rounding_of_the_bounds(dist: Distribution) -> None:
+    """Found by the properties above: quantiles within 1e-16 of a bound, where the CDF jumps between floats."""
+    check_valid(dist)
+    scaled = st.beta(dist.alpha, dist.beta, loc=dist.lower, scale=dist.upper - dist.lower)  # type: ignore[attr-defined]
+    np.testing.assert_allclose(dist.ppf(LEVELS), scaled.ppf(LEVELS), rtol=1e-10)
