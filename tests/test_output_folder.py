@@ -112,6 +112,40 @@ def test_a_flopcast_folder_is_reused_and_stale_figures_of_its_own_go(tmp_path: P
 
 
 @pytest.mark.parametrize("force", [False, True])
+def test_a_user_file_put_where_an_old_report_file_was_removed_is_never_deleted(tmp_path: Path, force: bool):
+    """Run 1 writes draws.nc, run 2 (no draws) removes it; the user then saves a draws.nc of their own there."""
+    folder = tmp_path / "rep"
+    write_report(tiny(), folder, seed=1, **FAST)
+    write_report(tiny(), folder, seed=2, **{**FAST, "draws": False})
+    assert not (folder / "draws.nc").exists()
+    (folder / "draws.nc").write_text("my own run")
+    with pytest.raises(FlopcastError, match=r"did not write and would replace: draws\.nc"):
+        write_report(tiny(), folder, seed=3, force=force, **FAST)
+    write_report(tiny(), folder, seed=4, force=True, **{**FAST, "draws": False})  # a report that has no draws.nc
+    assert (folder / "draws.nc").read_text() == "my own run"
+    write_report(tiny(), folder, seed=5, force=True, **{**FAST, "draws": False})  # and again
+    assert (folder / "draws.nc").read_text() == "my own run"
+
+
+def test_a_leftover_of_the_previous_report_edited_by_the_user_is_kept(tmp_path: Path):
+    """A stale figure is removed only while it holds what flopcast wrote."""
+    folder = tmp_path / "rep"
+    write_report(tiny(), folder, seed=1, **FAST)
+    point = tiny().replace(flop=1e21, rate=3e14)  # no sensitivity figures: tornado.png is left to remove
+    manifest = folder / ".flopcast-manifest.json"
+    import json
+
+    record = json.loads(manifest.read_text())
+    record["previous"] = {"tornado.png": record["files"].pop("tornado.png")}  # as if the removal was interrupted
+    manifest.write_text(json.dumps(record))
+    (folder / "tornado.png").write_bytes(b"my figure")
+    for force in (False, True):
+        with pytest.raises(FlopcastError, match=r"did not write and would replace: tornado\.png"):
+            write_report(point, folder, seed=2, force=force, **FAST)
+    assert (folder / "tornado.png").read_bytes() == b"my figure"
+
+
+@pytest.mark.parametrize("force", [False, True])
 def test_a_report_file_edited_since_flopcast_wrote_it_is_never_replaced(tmp_path: Path, force: bool):
     folder = tmp_path / "rep"
     write_report(tiny(), folder, **FAST)

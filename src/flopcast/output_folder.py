@@ -226,7 +226,7 @@ class OutputFolder:
         self.wait = float(wait)
         self._staged: dict[str, Path] = {}
         self._lock_fd: int | None = None
-        self._previous: set[str] = set()
+        self._previous: dict[str, str] = {}  # the previous report's files still here: name -> sha256
 
     def __repr__(self) -> str:
         return f"OutputFolder({str(self.path)!r})"
@@ -308,19 +308,19 @@ class OutputFolder:
             self._lock_fd = None
 
     # ------------------------------------------------------------------ what is whose
-    def _check_owned(self) -> set[str]:
-        """The files of the previous report; refuse a folder with the user's files (unless forced)."""
+    def _check_owned(self) -> dict[str, str]:
+        """The previous report's files (name -> sha256); refuse a folder with the user's files (unless forced)."""
         st = _lstat(self.path)
         if st is None:
-            return set()
+            return {}
         if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
             self._create()  # raises the right message
-        owned = self._manifest_files()
+        written, leftovers = self._manifest()
         try:
             entries = {entry.name: entry for entry in os.scandir(self.path)}
         except OSError as exc:
             raise _io_error(self.path, exc) from exc
-        edited = self._edited_files(entries)
+        edited = self._edited_files(entries, written)
         if edited:
             raise OutputFolderError(
                 f"output folder {str(self.path)!r}: {', '.join(edited)} changed since flopcast wrote "
@@ -328,6 +328,15 @@ class OutputFolder:
                 "move the edited files away or choose another folder",
                 cli_fix="move the edited files away or choose another --out",
             )
+        # A file the previous report left to remove is flopcast's only while it holds what flopcast wrote: a file
+        # of the user's that took its name after it was removed is the user's.
+        owned = {
+            name: digest
+            for name, digest in {**leftovers, **written}.items()
+            if name in entries
+            and entries[name].is_file(follow_symlinks=False)
+            and (name in written or _sha256(Path(entries[name].path)) == digest)
+        }
         foreign = sorted(
             name
             for name, entry in entries.items()
@@ -354,37 +363,41 @@ class OutputFolder:
             )
         return owned
 
-    def _edited_files(self, entries: dict[str, os.DirEntry[str]]) -> list[str]:
+    def _edited_files(self, entries: dict[str, os.DirEntry[str]], written: dict[str, str]) -> list[str]:
         """Files of the previous report whose content no longer matches the digest the manifest recorded."""
-        try:
-            digests = json.loads((self.path / MANIFEST).read_text(encoding="utf-8")).get("files", {})
-        except (OSError, ValueError, AttributeError):
-            return []  # no manifest (or an unreadable one, refused by _manifest_files)
-        if not isinstance(digests, dict):
-            return []
         return sorted(
             name
-            for name, digest in digests.items()
+            for name, digest in written.items()
             if name in entries
             and entries[name].is_file(follow_symlinks=False)
-            and isinstance(digest, str)
             and _sha256(Path(entries[name].path)) != digest
         )
 
-    def _manifest_files(self) -> set[str]:
+    def _manifest(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The manifest's files of the last report and the leftovers it was to remove, each name -> sha256."""
         manifest = self.path / MANIFEST
         st = _lstat(manifest)
         if st is None:
-            return set()
+            return {}, {}
         problem = f"output folder {str(self.path)!r} has a {MANIFEST} that flopcast cannot read"
         if not stat.S_ISREG(st.st_mode):
             raise OutputFolderError(problem, "remove it or choose another folder")
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
-            files = set(data["files"]) | set(data.get("previous", ()))
+            tables = (data["files"], data.get("previous", {}))
+            if not all(isinstance(table, dict) for table in tables):
+                raise TypeError("a table of the manifest is not a mapping")
         except (OSError, ValueError, KeyError, TypeError):
             raise OutputFolderError(problem, "remove it or choose another folder") from None
-        return {name for name in files if isinstance(name, str) and name == Path(name).name}
+        written, leftovers = (
+            {
+                name: digest
+                for name, digest in table.items()
+                if isinstance(name, str) and name == Path(name).name and isinstance(digest, str)
+            }
+            for table in tables
+        )
+        return written, leftovers
 
     def _remove_stale_temporaries(self) -> None:
         """Temporary files of an earlier run that was killed before it could clean up."""
@@ -423,7 +436,7 @@ class OutputFolder:
         names = dict(self._staged)
         try:
             digests = {name: _sha256(tmp) for name, tmp in names.items()}
-            stale = sorted(name for name in self._previous if name not in names)
+            stale = {name: digest for name, digest in sorted(self._previous.items()) if name not in names}
             record = {"flopcast": _version(), "files": digests, "previous": stale}
             manifest_tmp = _temp_name(self.path, MANIFEST)
             self._staged[MANIFEST] = manifest_tmp
@@ -436,10 +449,10 @@ class OutputFolder:
                 del self._staged[MANIFEST]
         except OSError as exc:
             raise _io_error(self.path, exc) from exc
-        for name in stale:  # listed as "previous" in the manifest until they are gone
+        for name, digest in stale.items():  # listed, with their digests, as "previous" until they are gone
             path = self.path / name
             st = _lstat(path)
-            if st is not None and stat.S_ISREG(st.st_mode):
+            if st is not None and stat.S_ISREG(st.st_mode) and _sha256(path) == digest:
                 _remove(path)
         return {name: self.path / name for name in names}
 

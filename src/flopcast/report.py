@@ -251,7 +251,8 @@ def write_report(
     names = headline_outputs(model) if outputs is None else model.check_names(outputs, "output")
     if sensitivity_output is not None:
         model.check_names([sensitivity_output], "output")
-    output = OutputFolder(out, REPORT_FILES, force=force)
+    # Only the files this run can write: a draws.nc of the user's beside a report without draws is left alone.
+    output = OutputFolder(out, [name for name in REPORT_FILES if draws or name != "draws.nc"], force=force)
     output.check()  # refuse a folder of the user's before the run, not after it
     stages = Stages(progress, total=4 if model.uncertain else 3, prefix="report: ")
 
