@@ -5,7 +5,8 @@ Two measurements, both in fresh processes (a report is run once per process, imp
 - **before/after**: the command ``python -m flopcast report --out <empty folder>`` with its defaults (the Sora
   ``uncertain`` model, 100,000 draws), run from the source of two git revisions extracted side by side
   (``git archive``), alternately, ``--rounds`` times each; the medians and their ratio. Interleaving makes both
-  see the same machine load (run it on an otherwise idle machine anyway).
+  see the same machine load (run it on an otherwise idle machine anyway). Also the CPU time of each run (user +
+  system of the command's process): on a shared machine it varies less than the wall time.
 - **stages** (the "after" tree only): imports (``import flopcast.cli``), model build, then the stages
   ``write_report`` times itself (simulation, sensitivity, figures, files): medians over the rounds.
 
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,13 +59,18 @@ def extract(rev: str, into: Path) -> Path:
     return into / "src"
 
 
-def run_command(src: Path, out: Path) -> float:
-    """Wall time of ``python -m flopcast report --out out`` (defaults otherwise) with ``src`` on the path."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_command(src: Path, out: Path) -> tuple[float, float]:
+    """Wall and CPU time (user + system) of ``python -m flopcast report --out out`` with ``src`` on the path."""
     env = {**os.environ, "PYTHONPATH": str(src), "FLOPCAST_DEBUG": "1"}
-    start = time.perf_counter()
+    cpu, start = _children_cpu(), time.perf_counter()
     subprocess.run([sys.executable, "-m", "flopcast", "report", "--out", str(out)], env=env, check=True,
                    capture_output=True)  # fmt: skip
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def run_stages(src: Path, out: Path) -> dict[str, float]:
@@ -86,27 +93,37 @@ def main(argv: list[str] | None = None) -> None:
         base = Path(tmp)
         trees = {"before": extract(args.before, base / "before"), "after": extract(args.after, base / "after")}
         times: dict[str, list[float]] = {"before": [], "after": []}
+        cpus: dict[str, list[float]] = {"before": [], "after": []}
         stages: list[dict[str, float]] = []
         for k in range(args.rounds):
             order = ("before", "after") if k % 2 == 0 else ("after", "before")
             for which in order:
-                times[which].append(run_command(trees[which], base / f"out-{which}-{k}"))
+                wall, cpu = run_command(trees[which], base / f"out-{which}-{k}")
+                times[which].append(wall)
+                cpus[which].append(cpu)
             stages.append(run_stages(trees["after"], base / f"stages-{k}"))
-            print(f"round {k + 1}: " + ", ".join(f"{w} {times[w][-1]:.2f} s" for w in ("before", "after")),
-                  file=sys.stderr)  # fmt: skip
+            print(f"round {k + 1}: " + ", ".join(f"{w} {times[w][-1]:.2f} s (CPU {cpus[w][-1]:.2f} s)"
+                                                 for w in ("before", "after")), file=sys.stderr)  # fmt: skip
+        end_load = os.getloadavg()
 
     before, after = statistics.median(times["before"]), statistics.median(times["after"])
+    cpu_before, cpu_after = statistics.median(cpus["before"]), statistics.median(cpus["after"])
     names = list(stages[0])
     median_stage = {name: statistics.median(s[name] for s in stages) for name in names}
     print(f"date {time.strftime('%Y-%m-%dT%H:%M%z')}; {os.cpu_count()} cores; load average at start "
-          f"{' '.join(f'{x:.2f}' for x in load)}; python {platform.python_version()}; "
+          f"{' '.join(f'{x:.2f}' for x in load)}, at the end {' '.join(f'{x:.2f}' for x in end_load)}; "
+          f"python {platform.python_version()}; "
           f"{args.rounds} rounds, interleaved")  # fmt: skip
     print(f"before = {args.before}, after = {args.after}\n")
-    print("| code | median s | min s | max s | rounds |\n|---|---|---|---|---|")
+    print("| code | median s | min s | max s | median CPU s | rounds |\n|---|---|---|---|---|---|")
     for which, med in (("before", before), ("after", after)):
-        t = times[which]
-        print(f"| {which} ({getattr(args, which)}) | {med:.2f} | {min(t):.2f} | {max(t):.2f} | {len(t)} |")
-    print(f"\nafter / before = {after / before:.2f}\n")
+        t, c = times[which], statistics.median(cpus[which])
+        print(f"| {which} ({getattr(args, which)}) | {med:.2f} | {min(t):.2f} | {max(t):.2f} | {c:.2f} | {len(t)} |")
+    ratios = sorted(a / b for a, b in zip(times["after"], times["before"], strict=True))
+    print(
+        f"\nafter / before = {after / before:.2f} (medians of wall time; per round {ratios[0]:.2f} to "
+        f"{ratios[-1]:.2f}); CPU time {cpu_after / cpu_before:.2f}\n"
+    )
     print("| stage (after) | median s | share |\n|---|---|---|")
     total = median_stage["total"]
     for name in names:
