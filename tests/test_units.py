@@ -127,3 +127,27 @@ def test_every_catalog_model_builds(case):
     models.append(benchmark.benchmark_model())
     for m in models:
         assert m.derived
+
+
+def test_registry_cache_folder_that_cannot_be_written(tmp_path, monkeypatch):
+    """pint's disk cache is optional: a cache folder that cannot be created leaves the registry as it is."""
+    from flopcast import units
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # pint's cache folder would be inside a file
+    ureg = units._new_registry()
+    assert float(ureg.Quantity(2, "J/s").to("W").magnitude) == 2.0
+
+
+def test_registry_cache_with_a_truncated_file(tmp_path, monkeypatch):
+    from flopcast import units
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    units._new_registry()  # fills the cache
+    cached = list((tmp_path / "pint").glob("*.pickle"))
+    assert cached
+    for path in cached:  # as if another process were still writing them
+        path.write_bytes(path.read_bytes()[:50])
+    ureg = units._new_registry()
+    assert float(ureg.Quantity(1, "hour").to("s").magnitude) == 3600.0
