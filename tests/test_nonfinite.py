@@ -158,3 +158,33 @@ def test_report_says_how_many_draws_were_left_out(tmp_path: object) -> None:
     assert f"`y`: {bad.count:,} of {N:,}" in text
     assert "Left out of the sensitivity analysis: `y`" in text
     assert report.summary.loc["y", "nonfinite"] == bad.count
+
+
+def test_report_intervals_are_those_of_the_finite_draws(tmp_path: object) -> None:
+    """Every interval of the report (report.md, summary.csv, JSON) is the Result's, of the finite draws."""
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    from flopcast.formatting import row
+    from flopcast.report import write_report
+
+    out = Path(str(tmp_path)) / "report"
+    with np.errstate(invalid="ignore"), pytest.warns(NonFiniteWarning):
+        report = write_report(nan_model(), out, n=N, seed=1, outputs=["y"])
+    x = report.result["y"]
+    finite = x[np.isfinite(x)]
+    lo50, hi50 = np.quantile(finite, [0.25, 0.75])  # numpy on the finite draws is the reference
+    lo90, hi90 = np.quantile(finite, [0.05, 0.95])
+    csv = pd.read_csv(out / "summary.csv", index_col=0)
+    for table in (report.summary, csv):
+        assert table.loc["y", "eti50_lower"] == pytest.approx(lo50, rel=1e-12)
+        assert table.loc["y", "eti50_upper"] == pytest.approx(hi50, rel=1e-12)
+        assert table.loc["y", "eti_upper"] == pytest.approx(hi90, rel=1e-12)
+    summary = json.loads(json.dumps(report.to_json()))["summary"]["y"]
+    assert (summary["eti50_lower"], summary["eti50_upper"]) == pytest.approx((lo50, hi50), rel=1e-12)
+    expected = row([np.median(finite), (lo90, hi90), (lo50, hi50)])
+    for page in ("report.md", "report.html"):
+        text = (out / page).read_text(encoding="utf-8")
+        assert all(cell in text for cell in expected), page

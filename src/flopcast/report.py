@@ -313,11 +313,25 @@ def _write_files(report: Report, output: OutputFolder, html: bool, draws: bool) 
 
 # ---------------------------------------------------------------------------------------------- computations
 def _summary(result: Result, names: Sequence[str], prob: float) -> pd.DataFrame:
-    from flopcast import stats
+    """``result.summary(prob, full=True)`` with the 50% interval added (``eti50_lower``, ``eti50_upper``).
+
+    Every statistic comes from :class:`~flopcast.result.Result`, so from the finite draws (the summary counts
+    and warns of the others): the 50% interval is ``result.interval(name, 0.5)``, blank where the summary's
+    interval is (a quantity with fewer than two finite draws).
+    """
+    import warnings
+
+    import numpy as np
+
+    from flopcast.errors import NonFiniteWarning
 
     table = result.summary(prob, names, full=True)
-    # The 50% interval alone (a second summary would compute every statistic again).
-    half = [stats.eti(result[name], 0.5) for name in names]
+    half = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonFiniteWarning)  # the summary above has said it, once per quantity
+        for name in names:
+            undefined = np.isnan(table.loc[name, "eti_lower"])
+            half.append((np.nan, np.nan) if undefined else result.interval(name, 0.5))
     table["eti50_lower"] = [lo for lo, _ in half]
     table["eti50_upper"] = [hi for _, hi in half]
     return table

@@ -5,7 +5,7 @@ Nothing here knows a particular model: the headline, the reference values and th
 
 - :func:`screen_outputs` keeps the outputs a variance-based sensitivity can explain and says why the others are
   left out (constant, non-finite draws), so that no single output stops a report;
-- :func:`percentile` and :func:`where_it_falls` place a reference value in the distribution of the draws;
+- :func:`where_it_falls` places a reference value in the distribution of the draws (its finite draws);
 - :func:`summary_paragraphs` writes the report's opening: each headline output's median and interval in words,
   where each reference value falls, and the top drivers from the Sobol' indices.
 """
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from flopcast.model import Model
     from flopcast.result import Result
 
-__all__ = ["ordinal", "percentile", "screen_outputs", "summary_paragraphs", "top_drivers", "where_it_falls"]
+__all__ = ["ordinal", "screen_outputs", "summary_paragraphs", "top_drivers", "where_it_falls"]
 
 #: Drivers named per output in the summary, and the smallest total index worth naming.
 TOP_DRIVERS = 3
@@ -72,19 +72,6 @@ def screen_outputs(result: Result, names: Sequence[str]) -> tuple[list[str], dic
     return kept, skipped
 
 
-def percentile(draws: Any, value: float) -> float:
-    """The share of the draws at or below ``value``, in percent (NaN draws left out).
-
-    Examples
-    --------
-    >>> percentile([1, 2, 3, 4], 2)
-    50.0
-    """
-    x = np.asarray(draws, dtype=float)
-    x = x[np.isfinite(x)]
-    return float(100.0 * np.mean(x <= value)) if x.size else float("nan")
-
-
 def ordinal(k: int) -> str:
     """``1st``, ``2nd``, ``3rd``, ``11th``, ``22nd``...
 
@@ -97,19 +84,30 @@ def ordinal(k: int) -> str:
     return f"{k}{suffix}"
 
 
-def where_it_falls(draws: Any, value: float) -> str:
-    """Where ``value`` lies among the draws, in words.
+def where_it_falls(result: Result, name: str, value: float) -> str:
+    """Where ``value`` lies among the draws of ``name``, in words.
+
+    The percentile is :meth:`Result.percentile_of <flopcast.Result.percentile_of>`'s: of the finite draws (the
+    report's summary has already said how many others there are).
 
     Examples
     --------
-    >>> import numpy as np
-    >>> x = np.arange(1, 1001)
-    >>> where_it_falls(x, 90), where_it_falls(x, 0), where_it_falls(x, 5000), where_it_falls(x, 1.5)
-    ('at the 9th percentile', 'below every draw', 'above every draw', 'below the 1st percentile')
+    >>> import flopcast as fc
+    >>> m = fc.Model("m")
+    >>> _ = m.assume("a", fc.uniform(0, 1000))
+    >>> res = m.simulate(10_000, seed=0, design="lhs")
+    >>> [where_it_falls(res, "a", v) for v in (90, -1, 5000, 5)]
+    ['at the 9th percentile', 'below every draw', 'above every draw', 'below the 1st percentile']
     """
-    p = percentile(draws, value)
-    if not np.isfinite(p):
+    import warnings
+
+    from flopcast.errors import NonFiniteWarning
+
+    if result.nonfinite(name).finite == 0:
         return "not comparable (no finite draw)"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonFiniteWarning)
+        p = result.percentile_of(name, value)
     if p == 0:
         return "below every draw"
     if p == 100:
@@ -176,7 +174,7 @@ def summary_paragraphs(
                 f"of lying between {number(lo, unit)} and {_amount(hi, unit)}."
             )
         places = [
-            f"{ref_label}'s {number(value, unit)} lies {where_it_falls(result[name], value)}"
+            f"{ref_label}'s {number(value, unit)} lies {where_it_falls(result, name, value)}"
             for ref_label, value in references.get(name, {}).items()
         ]
         if places:
