@@ -38,6 +38,7 @@ import json
 import math
 import os
 import sys
+import textwrap
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
@@ -46,7 +47,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from flopcast.analysis.sobol import MIN_RELIABLE_N
 from flopcast.cli_models import DEFAULT_MODEL, builtin_models, load_model
 from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
-from flopcast.formatting import fixed, interval, number, table
+from flopcast.formatting import WIDTH, fixed, interval, number, table
 from flopcast.formatting import row as format_row
 from flopcast.report import DEFAULT_SENSITIVITY_N
 
@@ -432,11 +433,16 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
              fixed(row["S1"]), *format_row([lo, hi, abs(hi - lo)], unit)]
         )  # fmt: skip
     target = f"log({output})" if log else output
-    print(f"Drivers of {target} [{unit}] in model {model.name!r}: total (ST) and first-order (S1) Sobol' indices")
-    print(f"(n = {indices.attrs.get('n', args.n)} base samples, seed {args.seed}, 95% bootstrap intervals), and the")
     base = number(float(swings["base"]), unit)
-    print(f"output with each input at its 5% / 95% quantile, the others at their medians (base {base})\n")
-    print(table(["rank", "input", "ST", "ST 95%", "S1", "output at 5%", "output at 95%", "swing"], rows, "rlrrrrrr"))
+    for line in (
+        f"Drivers of {target} [{unit}] in model {model.name!r}: total (ST) and first-order (S1) Sobol' indices",
+        f"(n = {indices.attrs.get('n', args.n)} base samples, seed {args.seed}, 95% bootstrap intervals), and the",
+        f"output with each input at its 5% / 95% quantile, the others at their medians (base {base})",
+    ):
+        print(textwrap.fill(line, WIDTH, break_on_hyphens=False))
+    print()
+    headers = ["rank", "input", "ST", "ST 95%", "S1", "output at 5%", "output at 95%", "swing"]
+    print(table(headers, rows, "rlrrrrrr", max_width=WIDTH, wrap=[1]))
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
@@ -488,12 +494,13 @@ def _cmd_report(args: argparse.Namespace) -> None:
         refs = references.get(name, {}) if shown else {}
         cells = format_row([r["median"], (r["eti_lower"], r["eti_upper"]), *refs.values()], r["unit"])
         row = [name, str(r["unit"]), *cells[:2]]
-        if shown:  # the references in the row's number style
-            row.append("; ".join(f"{label}: {text}" for label, text in zip(refs, cells[2:], strict=True)))
+        if shown:  # the references in the row's number style, one a line
+            row.append("\n".join(f"{label}: {text}" for label, text in zip(refs, cells[2:], strict=True)))
         rows.append(row)
     headers = ["quantity", "unit", "median", f"{pct} interval"] + (["reference values"] if shown else [])
     print(f"{model.name}: {args.n:,} draws, seed {args.seed}, {args.design} design\n")
-    print(table(headers, rows, "ll" + "r" * (len(headers) - 2)))
+    wrap = [0, 1, *([len(headers) - 1] if shown else [])]  # names, units and references wrap; numbers never
+    print(table(headers, rows, "llrr" + "l" * shown, max_width=WIDTH, wrap=wrap))
     figures = [k for k in ("forest", "distributions", "tornado", "sobol") if k in report.files]
     print(f"\nReport written to {report.files['markdown']}" + (" and report.html" if "html" in report.files else ""))
     kept = "draws in draws.nc" if "draws" in report.files else "--draws keeps every draw in draws.nc"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flopcast.formatting import distribution, number, table
+from flopcast.formatting import WIDTH, distribution, number, table
 
 if TYPE_CHECKING:
     from flopcast.model import Model
@@ -57,10 +57,6 @@ def describe_model(model: Model) -> Description:
         for name, d in model.derived.items()
     ]
     return Description(model.name, assumptions, derived)
-
-
-#: Width of the terminal tables; ``wide=True`` lifts it.
-WIDTH = 120
 
 
 def format_description(description: Description, wide: bool = False) -> str:
@@ -120,7 +116,14 @@ def format_description(description: Description, wide: bool = False) -> str:
         table(a_headers, a_rows, "l" * len(a_headers), max_width=width, wrap=range(1, len(a_headers))),
         "",
         "Derived quantities",
-        table(d_headers, d_rows, "l" * (len(d_headers) - 3) + "rll", max_width=width, wrap=[len(d_headers) - 1]),
+        # the label (when shown) and the inputs wrap; the names stay whole unless nothing else is left to narrow
+        table(
+            d_headers,
+            d_rows,
+            "l" * (len(d_headers) - 3) + "rll",
+            max_width=width,
+            wrap=[*([1] if d_labels else []), len(d_headers) - 1],
+        ),  # fmt: skip
     ]
     if not wide and any(r["source"] for r in description.assumptions):
         lines += ["", "(sources: flopcast describe --wide, or describe().assumptions)"]

@@ -24,10 +24,12 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["DASH", "distribution", "eng", "fixed", "interval", "number", "row", "table"]
+__all__ = ["DASH", "WIDTH", "distribution", "eng", "fixed", "interval", "number", "row", "table"]
 
 #: Between the ends of an interval: an en dash between spaces.
 DASH = " – "
+#: The width terminal tables and text fit in (``--wide`` lifts it where a command has it).
+WIDTH = 120
 
 _PREFIXES = {
     -12: "p",
@@ -320,6 +322,11 @@ def _wrap_widths(widths: list[int], wrappable: Sequence[int], max_width: int) ->
     return widths
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` on lines of at most ``width`` characters, broken at spaces (inside a word only if it must)."""
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
 def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -328,10 +335,11 @@ def table(
     max_width: int | None = None,
     wrap: Sequence[int] = (),
 ) -> str:
-    """An aligned plain-text table; ``align`` has one ``l``/``r`` per column (numbers right by default).
+    r"""An aligned plain-text table; ``align`` has one ``l``/``r`` per column (numbers right by default).
 
     With ``max_width``, the columns listed in ``wrap`` (indices) are narrowed, widest first, and their cells
-    wrapped on several lines until the table fits.
+    wrapped on several lines until the table fits. A cell may also hold line breaks (``"\n"``) of its own, one
+    item a line: the column is then as wide as its longest line.
 
     Examples
     --------
@@ -347,9 +355,14 @@ def table(
     a     a long
           source
           text
+    >>> print(table(["name", "values"], [["a", "low: 1\nhigh: 20"]], "ll"))
+    name  values
+    ----  --------
+    a     low: 1
+          high: 20
     """
     cells = [[str(c) for c in r] for r in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [max([len(h)] + [len(text) for r in cells for text in r[i].split("\n")]) for i, h in enumerate(headers)]
     if align is None:
         align = "l" + "r" * (len(headers) - 1)
     if max_width is not None:
@@ -361,7 +374,7 @@ def table(
 
     def lines(values: Sequence[str]) -> list[str]:
         split = [
-            textwrap.wrap(v, w, break_on_hyphens=False) or [""] if len(v) > w else [v]
+            [part for text in v.split("\n") for part in (_wrap(text, w) if len(text) > w else [text])]
             for v, w in zip(values, widths, strict=True)
         ]
         height = max(len(s) for s in split)
