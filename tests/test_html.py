@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import flopcast as fc
-from flopcast.formatting import eng
+from flopcast.formatting import eng, row
 from flopcast.html import histogram_svg
 from flopcast.notebook import show
 
@@ -46,12 +46,13 @@ def test_result_shows_its_headline_table_with_a_histogram_per_quantity(model):
     cells = [td.text for td in rows[0].findall("td")]
     summary = res.summary(quantities=["gpu_days"]).loc["gpu_days"]
     assert cells[1] == "GPU*day"
-    assert cells[2] == eng(summary["median"])
-    assert cells[3] == f"{eng(summary['eti_lower'])} – {eng(summary['eti_upper'])}"
+    # the report's one style per row: the median, the interval and the mean
+    expected = row([summary["median"], (summary["eti_lower"], summary["eti_upper"]), summary["mean"]])
+    assert cells[2:5] == expected
     assert len(root.findall(".//{http://www.w3.org/2000/svg}svg")) == 1
     assert "20,000 draws, seed 1" in html
     streamed = model.simulate(20_000, seed=1, stream=True)._repr_html_()
-    assert eng(summary["median"]) in streamed and "streamed" in streamed
+    assert expected[0] in streamed and "streamed" in streamed
     parse(streamed)
 
 
@@ -81,8 +82,8 @@ def test_model_distribution_comparison_calibration_and_audit_show_tables(model):
     cmp = fc.compare({"base": model, "fast": model.replace(rate=8e14)}, n=5000, seed=2)
     c_html = cmp._repr_html_()
     parse(c_html)
-    row = cmp.summary().loc[("gpu_days", "fast")]
-    assert f"x{eng(row['ratio_median'])}" in c_html and "baseline" in c_html
+    r = cmp.summary().loc[("gpu_days", "fast")]
+    assert f"x{row([r['ratio_median'], (r['ratio_lower'], r['ratio_upper'])])[0]} (" in c_html and "baseline" in c_html
     assert repr(cmp) == "Comparison(baseline='base', scenarios=['base', 'fast'], n=5000)"
 
     cal = fc.calibrate(model, [fc.observe("gpu_days", 3e3, sigma=0.3)], method="psis", n=20_000, seed=1)
@@ -106,3 +107,13 @@ def test_show_gives_sensitivity_datasets_flopcasts_table(model):
     assert show(model).text == model._repr_html_()
     expr = fc.to(1, 10) * 3
     assert "to(1, 10) * 3" in show(expr).text
+
+
+def test_money_shows_as_money_in_one_style():
+    m = fc.Model("cost")
+    m.assume("cost", fc.lognormal(2e5, 2.4e6), unit="USD")
+    html = m.simulate(20_000, seed=1)._repr_html_()
+    cells = [td.text for td in parse(html).findall(".//tbody/tr/td")]
+    assert cells[2].startswith("$") and cells[3].count("$") == 2 and cells[4].startswith("$")
+    lo, hi = cells[3].split(" – ")
+    assert lo.endswith("k") and hi.endswith("M")  # $211k – $2.37M, not 211,023 – 2.37e6

@@ -191,3 +191,26 @@ def test_bad_arguments(tmp_path: Path):
         write_report("uncertain", tmp_path)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not_there"):
         write_report(sora.uncertain(), tmp_path, n=100, outputs=["not_there"])
+
+
+def test_summary_sentences_use_the_table_row_style(tmp_path: Path):
+    """The opening sentence reads its numbers in the headline row's one style, money as money."""
+    import flopcast as fc
+
+    m = fc.Model("fleet")
+    m.assume("gpus", fc.lognormal(7e4, 3.6e6), unit="GPU", source="guess")
+    m.assume("price", fc.lognormal(2e5, 2.4e6), unit="USD", source="guess")
+    m.derive(lambda gpus: 2 * gpus, name="fleet", unit="GPU")
+    m.derive(lambda price: 1.0 * price, name="bill", unit="USD")
+    rep = write_report(m, tmp_path, n=4000, sensitivity_n=64, html=False)
+    text = (tmp_path / "report.md").read_text()
+    for name in ("fleet", "bill"):
+        s = rep.summary.loc[name]
+        med, lo, hi = row([s["median"], s["eti_lower"], s["eti_upper"], s["eti50_lower"], s["eti50_upper"],
+                           s["mean"]], s["unit"])[:3]  # fmt: skip
+        table_cell = row([s["median"], (s["eti_lower"], s["eti_upper"])], s["unit"])[1]
+        assert table_cell == f"{lo} – {hi}"
+        tail = f"{hi} GPU" if name == "fleet" else hi
+        assert f"between {lo} and {tail}." in text, (lo, hi)
+    assert "between 1.3" in text or "e5 and" in text  # the fleet's interval spans a million: scientific at both ends
+    assert "between $" in text and " USD" not in text.split("## Headline")[0]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopcast.formatting import eng
+from flopcast.formatting import eng, interval, number, row
 
 if TYPE_CHECKING:
     from flopcast.distributions import Distribution
@@ -133,14 +133,10 @@ def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], *, caption
 
     head = "".join(cell("th", escape(h), a) for h, a in zip(headers, align, strict=False))
     body = "".join(
-        "<tr>" + "".join(cell("td", c, a) for c, a in zip(row, align, strict=False)) + "</tr>\n" for row in rows
+        "<tr>" + "".join(cell("td", c, a) for c, a in zip(cells, align, strict=False)) + "</tr>\n" for cells in rows
     )
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return f'<table class="flopcast">{cap}<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>'
-
-
-def _interval(lo: float, hi: float) -> str:
-    return f"{eng(lo)} – {eng(hi)}"
 
 
 def _unit(unit: str) -> str:
@@ -160,10 +156,10 @@ def distribution_html(dist: Distribution, unit: str = "") -> str:
     """
     family = type(dist).__name__
     if dist.is_point:
-        return f"<b>{family}</b> {escape(eng(dist.point_value()))} {_unit(unit)}".rstrip()
+        return f"<b>{family}</b> {escape(number(dist.point_value(), unit))} {_unit(unit)}".rstrip()
     lo, hi = dist.interval(0.9)
     return (
-        f"<b>{family}</b> 90% interval {escape(_interval(lo, hi))} {_unit(unit)} "
+        f"<b>{family}</b> 90% interval {escape(interval(lo, hi, unit))} {_unit(unit)} "
         f'<span title="{escape(repr(dist))}">{density_svg(dist)}</span>'
     )
 
@@ -174,11 +170,11 @@ def model_html(model: Model) -> str:
     for name, a in model.assumptions.items():
         d = a.distribution
         if d.is_point:
-            what, interval, picture = "fixed", escape(eng(d.point_value())), ""
+            what, shown, picture = "fixed", escape(number(d.point_value(), a.unit)), ""
         else:
             lo, hi = d.interval(0.9)
-            what, interval, picture = type(d).__name__, escape(_interval(lo, hi)), density_svg(d)
-        rows.append([f"<code>{escape(name)}</code>", escape(what), interval, picture, _unit(a.unit), escape(a.source)])
+            what, shown, picture = type(d).__name__, escape(interval(lo, hi, a.unit)), density_svg(d)
+        rows.append([f"<code>{escape(name)}</code>", escape(what), shown, picture, _unit(a.unit), escape(a.source)])
     derived = []
     for name, node in model.derived.items():
         inputs = ", ".join(node.inputs)
@@ -211,11 +207,11 @@ def result_html(result: Result | StreamedResult, *, draws: Mapping[str, Any] | N
     table = varies if len(varies) else table  # constants (fixed values) have nothing to show but their value
     pct = f"{100 * table.attrs['prob']:g}%"
     rows = []
-    for name, row in table.iterrows():
+    for name, r in table.iterrows():
         picture = histogram_svg(draws[str(name)]) if draws is not None else ""
-        interval = escape(_interval(row["eti_lower"], row["eti_upper"]))
-        rows.append([f"<code>{escape(name)}</code>", _unit(str(row["unit"])), escape(eng(row["median"])), interval,
-                     escape(eng(row["mean"])), picture])  # fmt: skip
+        # One number style for the row (and money as money): the report's tables do the same.
+        cells = row([r["median"], (r["eti_lower"], r["eti_upper"]), r["mean"]], str(r["unit"]))
+        rows.append([f"<code>{escape(name)}</code>", _unit(str(r["unit"])), *map(escape, cells), picture])
     kind = "draws" if draws is not None else "draws (streamed summaries)"
     caption = f"{result.model.name}: {result.n:,} {kind}, seed {result.seed}"
     return table_html(["quantity", "unit", "median", f"{pct} interval", "mean", "draws"], rows, caption=caption,
@@ -227,14 +223,14 @@ def comparison_html(comparison: Comparison) -> str:
     table = comparison.summary()
     pct = f"{100 * table.attrs['prob']:g}%"
     rows = []
-    for (name, label), row in table.iterrows():
+    for (name, label), r in table.iterrows():
         base = label == comparison.baseline
-        ratio = (
-            "baseline" if base else f"x{eng(row['ratio_median'])} ({_interval(row['ratio_lower'], row['ratio_upper'])})"
-        )
-        lower = "" if base else f"{row['p_lower']:.2f}"
-        rows.append([f"<code>{escape(name)}</code>", escape(label), _unit(str(row["unit"])), escape(eng(row["median"])),
-                     escape(_interval(row["eti_lower"], row["eti_upper"])), escape(ratio), lower])  # fmt: skip
+        ratio_median, ratios = row([r["ratio_median"], (r["ratio_lower"], r["ratio_upper"])])
+        ratio = "baseline" if base else f"x{ratio_median} ({ratios})"
+        lower = "" if base else f"{r['p_lower']:.2f}"
+        median, shown = row([r["median"], (r["eti_lower"], r["eti_upper"])], str(r["unit"]))
+        rows.append([f"<code>{escape(name)}</code>", escape(label), _unit(str(r["unit"])), escape(median),
+                     escape(shown), escape(ratio), lower])  # fmt: skip
     headers = ["quantity", "scenario", "unit", "median", f"{pct} interval", "ratio to baseline (paired)", "P(lower)"]
     return table_html(headers, rows, caption=f"compared with {comparison.baseline!r}, draw by draw",
                       numeric="lllrrrr")  # fmt: skip
@@ -244,9 +240,9 @@ def frame_html(frame: Any, caption: str = "") -> str:
     """A pandas table with flopcast's number format (for calibration summaries and the like)."""
     headers = [str(frame.index.name or ""), *map(str, frame.columns)]
     rows = []
-    for index, row in frame.iterrows():
+    for index, values in frame.iterrows():
         cells = [escape(index)]
-        for v in row:
+        for v in values:
             is_number = isinstance(v, int | float | np.floating | np.integer) and not isinstance(v, bool)
             cells.append(escape(eng(float(v)) if is_number else v))
         rows.append(cells)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopcast.formatting import eng, number
+from flopcast.formatting import number
+from flopcast.formatting import row as format_row
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -61,8 +62,10 @@ def screen_outputs(result: Result, names: Sequence[str]) -> tuple[list[str], dic
                 f"{bad:,} of {x.size:,} draws are NaN or infinite: variance-based indices need finite values "
                 "(see the build-time warning for the inputs that produce them)"
             )
+        elif x.size < 2 and set(result.model.uncertain).intersection(result.model.graph.ancestors([name])):
+            skipped[name] = "a single draw: variance-based indices need at least 2 draws (run with a larger n)"
         elif x.size == 0 or np.ptp(x) == 0:
-            value = eng(float(x[0])) if x.size else "empty"
+            value = number(float(x[0]), result.unit(name)) if x.size else "empty"
             skipped[name] = (
                 f"constant (every draw is {value}): it depends on no uncertain assumption, so it has no variance "
                 "to share out"
@@ -137,9 +140,8 @@ def _label(model: Model, name: str) -> str:
     return model[name].label if name in model else name
 
 
-def _amount(value: float, unit: str) -> str:
-    """A value with its unit, money as money (``$55.7M``)."""
-    text = number(value, unit)
+def _amount(text: str, unit: str) -> str:
+    """A formatted value with its unit; money is already money (``$55.7M``) and a pure number has none."""
     return text if text.startswith(("$", "-$")) or unit in ("", "1") else f"{text} {unit}"
 
 
@@ -166,16 +168,26 @@ def summary_paragraphs(
         label = model[name].label
         head = f"**{label[:1].upper() + label[1:]}**" + ("" if label == name else f" (`{name}`)")
         lo, med, hi = float(row["eti_lower"]), float(row["median"]), float(row["eti_upper"])
+        refs = references.get(name, {})
+        # The numbers of the headline table's row, in its one style: '69,444 and 3.6e6' would not be one row.
+        extra = [row.get("eti50_lower", np.nan), row.get("eti50_upper", np.nan), row["mean"]]
+        med_text, lo_text, hi_text, *rest = format_row([med, lo, hi, *extra, *refs.values()], unit)
+        ref_texts = rest[len(extra) :]
         if lo == hi:
-            text = f"{head} is fixed at {_amount(med, unit)} in every draw."
+            text = f"{head} is fixed at {_amount(med_text, unit)} in every draw."
+        elif np.isnan(lo) or np.isnan(hi):
+            text = (
+                f"{head}: {_amount(med_text, unit)} in the single finite draw; an interval needs at least 2 draws "
+                "(run with a larger n)."
+            )
         else:
             text = (
-                f"{head}: a median of {_amount(med, unit)}, with a {prob:.0%} chance "
-                f"of lying between {number(lo, unit)} and {_amount(hi, unit)}."
+                f"{head}: a median of {_amount(med_text, unit)}, with a {prob:.0%} chance "
+                f"of lying between {lo_text} and {_amount(hi_text, unit)}."
             )
         places = [
-            f"{ref_label}'s {number(value, unit)} lies {where_it_falls(result, name, value)}"
-            for ref_label, value in references.get(name, {}).items()
+            f"{ref_label}'s {ref_text} lies {where_it_falls(result, name, value)}"
+            for (ref_label, value), ref_text in zip(refs.items(), ref_texts, strict=True)
         ]
         if places:
             text += " " + _sentence("; ".join(places)) + "."

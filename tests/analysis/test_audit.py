@@ -113,3 +113,11 @@ def test_matches_rounding() -> None:
     assert matches_rounding(6.5e6, 6.45e6)
     assert matches_rounding(0.4, 0.39)
     assert not matches_rounding(15.3e6, 15.249e6)
+
+
+def test_stated_and_implied_share_one_number_style(result: Audit) -> None:
+    """A row reads in one notation: '709,170 | 1.42e6' would look like different magnitudes."""
+    cells = result.get("6", "peak_fleet_gpus").cells()
+    assert cells[2:4] == ["7.09e5", "1.42e6"]
+    cells = result.get("R", "peak_fleet_gpus").cells()
+    assert cells[2:4] == ["720,000", "709,170"]  # both under a million: plain digits

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from flopcast.catalog import flops
 from flopcast.catalog.sora_article import ARTICLE_VALUES, article
 from flopcast.errors import FlopcastKeyError, FlopcastValueError
-from flopcast.formatting import eng, table
+from flopcast.formatting import eng, row, table
 from flopcast.model import Model
 from flopcast.presentation import ReportSection
 
@@ -113,7 +113,10 @@ class Finding:
         diff = "" if self.rel_diff is None else f"{self.rel_diff:+.1%}"
         if self.kind != "reproduction" and self.ratio is not None:
             diff = f"x{self.ratio:.3g}"
-        stated, implied = ("" if v is None else eng(v) for v in (self.stated, self.implied))
+        # One number style for the row: '709,170' beside '1.42e6' would read as different magnitudes.
+        given = [v for v in (self.stated, self.implied) if v is not None]
+        styled = iter(row(given, self.unit))
+        stated, implied = ("" if v is None else next(styled) for v in (self.stated, self.implied))
         return [self.item, self.quantity, stated, implied, diff, self.unit, self.consequence]
 
 
