@@ -179,3 +179,47 @@ def test_distribution_arithmetic_keeps_scipy_parity():
     u = np.linspace(0.01, 0.99, 7)
     np.testing.assert_allclose(d.ppf(u), frozen.ppf(u), rtol=1e-12)
     assert (np.float64(2.0) * d).args[0] == 2.0  # numpy scalars defer to the distribution's operators
+
+
+def test_equality_with_a_number_builds_a_per_draw_expression():
+    c = fc.choice([1, 2, 3], [1 / 3] * 3)
+    flag = fc.where(c == 2, 100, 0)
+    assert isinstance(flag, fc.Expr)
+    n = 100_000
+    draws = flag.sample(n, seed=1)
+    assert set(np.unique(draws).tolist()) == {0.0, 100.0}
+    p = float(np.mean(draws == 100))
+    # Monte Carlo tolerance: 5 standard errors of a proportion 1/3 on 100,000 draws (sqrt(2/9/n) = 0.0015).
+    assert abs(p - 1 / 3) < 5 * np.sqrt((1 / 3) * (2 / 3) / n)
+    m = fc.model_of(flag=flag)
+    assert list(m.assumptions) == ["choice_1"] and list(m.derived) == ["flag"]
+    other = (c != 2).sample(n, seed=1)
+    np.testing.assert_array_equal(other, 1.0 - draws / 100)
+    assert str(c != 2).endswith("!= 2")
+    # Expressions compare per draw too, and stay hashable by identity (model_of keys them by id()).
+    x, y = fc.to(1, 10), fc.to(1, 10)
+    assert isinstance(x == y, fc.Expr) and isinstance(x != 3, fc.Expr)
+    assert len({x, y}) == 2 and hash(x) == hash(x)
+    assert float((x == x).sample(10, seed=1).min()) == 1.0
+    assert float((x == y).sample(1000, seed=1).max()) == 0.0
+    # numpy scalars and 0-d arrays on the left hand the comparison to the distribution.
+    assert isinstance(np.float64(2) == c, fc.Expr)
+
+
+def test_two_distributions_still_compare_by_parameters():
+    a, b = fc.lognormal(1, 10), fc.lognormal(1, 10)
+    assert (a == b) is True and (a != b) is False and hash(a) == hash(b)
+    assert (a == fc.lognormal(1, 20)) is False and (a != fc.normal(0, 1)) is True
+    assert len({a, b, fc.uniform(0, 1)}) == 2  # distributions stay usable as dict keys and in caches
+    assert a != "lognormal" and a not in [None, "x", 3.5j]
+    with pytest.raises(FlopcastTypeError, match="d1 - d2 == 0"):
+        fc.model_of(flag=a == b)
+    with pytest.raises(FlopcastTypeError, match="plain truth value"):
+        fc.where(a == b, fc.to(1, 2), 0)
+
+
+def test_a_named_number_is_a_fixed_assumption():
+    m = fc.model_of(a=3, b=np.float64(2.5), total=fc.to(1, 2) + 1)
+    assert m["a"].distribution == fc.Model("x").assume("a", 3).distribution
+    assert not m["a"].is_uncertain and m.point()["a"] == 3.0 and m.point()["b"] == 2.5
+    assert list(m.assumptions)[:2] == ["a", "b"]

@@ -1,18 +1,24 @@
 """Operators shared by distributions and expressions: ``+ - * / **``, unary minus, ``abs`` and comparisons.
 
 Each operator builds a lazy :class:`flopcast.expr.Expr`; nothing is drawn until the expression is sampled.
-The mixin holds no state and defines no ``__eq__`` or ``__hash__``, so the frozen dataclasses of the
-distribution families keep their field-wise equality and hashing. ``__array_ufunc__ = None`` makes numpy
-hand ``np.float64(2) * dist`` to our reflected operator instead of building an object array.
+``==`` and ``!=`` against a number, an array or an expression build expressions too (``fc.where(c == 2, a, b)``
+is a choice per draw). Objects of the mixin hash by identity: an expression is one draw, keyed by ``id()``.
+The distribution families override ``==``, ``!=`` and ``hash`` for one case: two *distributions* compare by their
+parameters and give a bool (frozen dataclasses; caches, model equality and tests rely on it), see
+:meth:`flopcast.distributions.Distribution.__eq__`. ``__array_ufunc__ = None`` makes numpy hand
+``np.float64(2) * dist`` (and ``array == dist``) to our reflected operator instead of building an object array.
 """
 
 from __future__ import annotations
 
+import numbers
 import operator
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Arithmetic", "set_apply"]
+import numpy as np
+
+__all__ = ["Arithmetic", "is_comparable", "set_apply"]
 
 #: What the operators run: :func:`flopcast.expr.apply`, installed when :mod:`flopcast.expr` is imported (by
 #: ``import flopcast``). Expressions are built on the distribution families, which use this mixin: the mixin
@@ -30,6 +36,17 @@ def _lazy(fn: Callable[..., Any], symbol: str, *args: Any) -> Any:
     if _APPLY is None:  # only when the package was bypassed: ``import flopcast`` imports flopcast.expr
         raise RuntimeError("flopcast's expressions are not installed; import flopcast first")
     return _APPLY(fn, symbol, *args)
+
+
+def is_comparable(other: object) -> bool:
+    """Whether ``x == other`` builds an expression: for numbers, numpy arrays, distributions and expressions.
+
+    Anything else (strings, None, bools, containers) gives ``NotImplemented``, so Python falls back to identity
+    (``dist == "a"`` is False, ``dist in [None, "x"]`` works).
+    """
+    if isinstance(other, bool | np.bool_):
+        return False
+    return isinstance(other, Arithmetic | numbers.Real | np.number | np.ndarray)
 
 
 class Arithmetic:
@@ -96,6 +113,19 @@ class Arithmetic:
 
     def __ge__(self, other: Any) -> Any:
         return _lazy(operator.ge, ">=", self, other)
+
+    def __eq__(self, other: object) -> Any:
+        if not is_comparable(other):
+            return NotImplemented
+        return _lazy(operator.eq, "==", self, other)
+
+    def __ne__(self, other: object) -> Any:
+        if not is_comparable(other):
+            return NotImplemented
+        return _lazy(operator.ne, "!=", self, other)
+
+    # Defining __eq__ would make instances unhashable: expressions are keyed by identity (one object, one draw).
+    __hash__ = object.__hash__
 
     def _input(self, owner: str) -> tuple[Any, str | None]:
         """The one distribution this stands for as an input of a model, and the unit it carries (None: none).

@@ -53,7 +53,7 @@ DEFAULT_N = 100_000
 VALUE = "value"
 
 # Binding strength of each operator, to print an expression with only the parentheses it needs.
-_PRECEDENCE = {"<": 0, "<=": 0, ">": 0, ">=": 0, "+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+_PRECEDENCE = {"==": 0, "!=": 0, "<": 0, "<=": 0, ">": 0, ">=": 0, "+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 
 
 class Expr(Arithmetic):
@@ -246,6 +246,10 @@ class Op(Expr):
 def operand(x: Any, symbol: str) -> Any:
     if isinstance(x, Expr):
         return x
+    if isinstance(x, bool | np.bool_):
+        raise FlopcastTypeError(
+            f"fc expression: cannot use {x} (a plain truth value) as an operand of {symbol!r}; {BOOL_HINT}"
+        )
     if isinstance(x, Distribution):
         return Leaf(x, key=x)
     if is_real_number(x):
@@ -259,6 +263,14 @@ def operand(x: Any, symbol: str) -> Any:
         f"fc expression: cannot use {describe_value(x)} as an operand of {symbol!r}; operands are numbers, "
         "flopcast distributions, frozen scipy.stats distributions or expressions (fc.to, fc.quantity)"
     )
+
+
+#: Why a condition or a quantity is a plain True/False where an expression was meant, and the spelling to use.
+BOOL_HINT = (
+    "a comparison of two distribution objects (d1 == d2) compares their parameters and gives a plain bool; for a "
+    "comparison per draw compare a distribution with a number (c == 2) or write d1 - d2 == 0, and use "
+    "fc.where(condition, a, b) for a choice per draw"
+)
 
 
 def apply(fn: Callable[..., Any], symbol: str, *args: Any) -> Op:

@@ -1,7 +1,8 @@
 """Probability distributions of uncertain assumptions.
 
-Every family is a frozen dataclass (equality, hashing and immutability for free) deriving from
-:class:`Distribution`. Each family declares the constraints of its parameters in
+Every family is a frozen dataclass (immutability for free) deriving from :class:`Distribution`, whose
+``__eq__`` and ``__hash__`` compare two distributions by their parameters (a bool) while ``dist == 2`` builds a
+lazy per-draw comparison, as ``dist < 2`` does. Each family declares the constraints of its parameters in
 ``arg_constraints`` (numpyro style); one generic loop in :meth:`Distribution.__post_init__`
 validates and converts them, and ``_check_relations`` checks relations between parameters
 (``lower < upper``, ``lower <= mode <= upper``, ...).

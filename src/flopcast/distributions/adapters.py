@@ -102,8 +102,15 @@ class ScipyDistribution(Distribution):
                 "resolve; rescale it or choose other parameters"
             )
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ScipyDistribution) and other.frozen is self.frozen
+    def __eq__(self, other: object) -> Any:
+        if isinstance(other, Distribution):
+            return isinstance(other, ScipyDistribution) and other.frozen is self.frozen
+        return Distribution.__eq__(self, other)  # a lazy per-draw comparison with a number or expression
+
+    def __ne__(self, other: object) -> Any:
+        if isinstance(other, Distribution):
+            return not self == other
+        return Distribution.__ne__(self, other)
 
     def __hash__(self) -> int:
         return hash((ScipyDistribution, id(self.frozen)))

@@ -125,6 +125,46 @@ class Distribution(Arithmetic, abc.ABC):
                 f"{', '.join(f'{v:.6g}' for v in x)}); rescale the unit or narrow the distribution"
             )
 
+    # -- equality --------------------------------------------------------------------------------
+    # The families are frozen dataclasses declared with eq=False: the dataclass would generate an __eq__ that
+    # gives False for ``dist == 2``; these keep its field-wise meaning between distributions and build a lazy
+    # expression against numbers, arrays and expressions, as ``<`` does.
+    def _parameters(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self) if f.compare)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> Any:
+        """Two distributions: equal parameters (a bool). A number, array or expression: a lazy per-draw ``==``.
+
+        Distributions compare by value because they are values (frozen dataclasses; caches, model equality and
+        assumption files rely on it). For the probability that two *draws* are equal, compare their difference:
+        ``d1 - d2 == 0`` (an expression, like ``fc.to(...) == fc.to(...)``).
+
+        Examples
+        --------
+        >>> import flopcast as fc
+        >>> fc.uniform(0, 1) == fc.uniform(0, 1)
+        True
+        >>> c = fc.choice([1, 2, 3], [0.25, 0.25, 0.5])
+        >>> round(fc.where(c == 3, 1, 0).mean(n=10_000, seed=1), 2)
+        0.5
+        """
+        if isinstance(other, Distribution):
+            if type(other) is not type(self):
+                return NotImplemented
+            return self._parameters() == other._parameters()
+        return Arithmetic.__eq__(self, other)
+
+    def __ne__(self, other: object) -> Any:
+        """The negation of :meth:`__eq__` between distributions; a lazy per-draw ``!=`` otherwise."""
+        if isinstance(other, Distribution):
+            if type(other) is not type(self):
+                return NotImplemented
+            return self._parameters() != other._parameters()
+        return Arithmetic.__ne__(self, other)
+
+    def __hash__(self) -> int:
+        return hash(self._parameters())
+
     def _check_relations(self) -> None:  # noqa: B027 (optional hook, not abstract)
         """Check relations between parameters (override in subclasses)."""
 

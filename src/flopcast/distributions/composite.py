@@ -117,7 +117,7 @@ def _invert_cdf(
 
 
 # -- composite families ---------------------------------------------------------------------------
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class Truncated(Distribution):
     """A continuous distribution conditioned on ``lower <= X <= upper``.
 
@@ -224,7 +224,7 @@ class Truncated(Distribution):
         return max(lo, self.lower), min(hi, self.upper)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class Mixture(Distribution):
     """Mixture of distributions: draw a component with probability ``weights[i]``.
 

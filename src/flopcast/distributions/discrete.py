@@ -17,7 +17,7 @@ from flopcast.validate import (
 )
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class Choice(Distribution):
     """Discrete distribution over a few values (scenarios), optionally labelled.
 

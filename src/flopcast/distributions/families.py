@@ -23,7 +23,7 @@ from flopcast.validate import (
 
 
 # -- families -------------------------------------------------------------------------------------
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class Point(Distribution):
     """A known value: all the mass at ``value``.
 
@@ -114,7 +114,7 @@ class _Bounded(Distribution):
         return self.lower, self.upper
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class Uniform(_Bounded):
     """Uniform distribution on ``[lower, upper]``.
 
@@ -163,7 +163,7 @@ def _check_positive_bounds(owner: str, lower: float, upper: float) -> None:
 _WIDE_SPAN = 700.0
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class LogUniform(_Bounded):
     """Log-uniform (reciprocal) distribution: ``log X`` uniform on ``[log lower, log upper]``.
 
@@ -231,7 +231,7 @@ class LogUniform(_Bounded):
         return math.sqrt(self.lower) * math.sqrt(self.upper)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class Normal(Distribution):
     """Normal distribution.
 
@@ -303,7 +303,7 @@ class Normal(Distribution):
         return -math.inf, math.inf
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class LogNormal(Distribution):
     """Log-normal distribution: ``log X ~ Normal(mu, sigma)`` (parameters in log space).
 
@@ -392,7 +392,7 @@ class LogNormal(Distribution):
         return 0.0, math.inf
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class Triangular(_Bounded):
     """Triangular distribution.
 
@@ -452,7 +452,7 @@ def _check_mode(owner: str, lower: float, mode: float, upper: float) -> None:
         raise FlopcastValueError(f"{owner}: mode must be in [lower, upper] = [{lower!r}, {upper!r}], got {mode!r}")
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class Beta(_Bounded):
     """Beta distribution, optionally scaled to ``[lower, upper]``.
 
@@ -527,7 +527,7 @@ class Beta(_Bounded):
         return self.lower + (self.upper - self.lower) * x
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # equality: Distribution.__eq__
 class PERT(_Bounded):
     """PERT distribution: a Beta on ``[lower, upper]`` with the given mode.
 

@@ -15,9 +15,9 @@ import numpy as np
 
 from flopcast import units as _units
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
-from flopcast.expr import Expr, Leaf, Op, Ref, operand, render
+from flopcast.expr import BOOL_HINT, Expr, Leaf, Op, Ref, operand, quantity, render
 from flopcast.model.model import Assumption, Derived, Model
-from flopcast.validate import describe_value
+from flopcast.validate import describe_value, is_real_number
 
 __all__ = ["Formula", "model_of"]
 
@@ -62,6 +62,10 @@ class Formula:
 def _as_named_expr(value: Any, name: str) -> Any:
     if isinstance(value, Expr):
         return value
+    if isinstance(value, bool | np.bool_):
+        raise FlopcastTypeError(f"model_of(): {name}={value} is a plain truth value, not a quantity; {BOOL_HINT}")
+    if is_real_number(value):  # a fixed assumption, as m.assume(name, value) makes
+        return quantity(value)
     try:
         return operand(value, f"model_of({name}=...)")
     except FlopcastTypeError:
@@ -105,7 +109,8 @@ def model_of(
         Extend this model (left untouched): :func:`ref` names its quantities.
     **named
         Expressions, distributions or numbers by name. A named distribution (or :func:`to` leaf) is an
-        assumption; a named expression is a derived quantity; parts left unnamed are inlined into the derived
+        assumption, a named number a fixed assumption (as ``m.assume(name, 3)``); a named expression is a
+        derived quantity; parts left unnamed are inlined into the derived
         quantities that use them, and their inputs get generated names.
 
     Returns
