@@ -132,3 +132,26 @@ def test_bad_files_name_the_file_the_key_and_the_fix(tmp_path, text, match):
         read_assumptions(path, m)
     with pytest.raises(FlopcastValueError, match="cannot read the assumption file"):
         read_assumptions(tmp_path / "missing.toml", m)
+
+
+def test_labels_sources_and_notes_survive_a_file_and_a_file_may_set_them(tmp_path):
+    m = fc.Model("m")
+    m.assume("params", fc.lognormal(1e9, 1e11), unit="parameter", label="Parameters", source="papers", note="n1")
+    m.assume("steps", 100.0, unit="step")
+    path = m.write_assumptions(tmp_path / "a.toml")
+    assert tomllib.loads(path.read_text())["assumptions"]["params"]["label"] == "Parameters"
+    back = m.replace(params=1e10).replace_from(path)
+    assert (back["params"].label, back["params"].source) == ("Parameters", "papers")
+    assert back["params"].distribution == m["params"].distribution
+    # A file naming only the distribution keeps the model's label, source and note.
+    path.write_text('[assumptions.params]\nfamily = "point"\nvalue = 5e9\n')
+    kept = m.replace_from(path)["params"]
+    assert (kept.label, kept.source, kept.note, kept.distribution) == ("Parameters", "papers", "n1", fc.point(5e9))
+    # A file may give new ones.
+    path.write_text('[assumptions.params]\nfamily = "lognormal"\ninterval = [1e9, 1e10]\nlabel = "Weights"\n'
+                    'source = "mine"\nnote = "n2"\n')  # fmt: skip
+    new = m.replace_from(path)["params"]
+    assert (new.label, new.source, new.note) == ("Weights", "mine", "n2")
+    path.write_text('[assumptions.params]\nfamily = "point"\nvalue = 1.0\nlabel = 3\n')
+    with pytest.raises(FlopcastValueError, match="params.label: expected a string"):
+        m.replace_from(path)

@@ -1,11 +1,13 @@
 """Assumption files: a model's assumptions as TOML, to share, edit and read back without sharing Python code.
 
 Each assumption is a table ``[assumptions.<name>]`` with its ``family`` and parameters (exactly the fields of
-the distribution family, so a file written and read back gives equal distributions), its ``unit``, ``source``
-and ``note``; a comment above it gives its 90% interval. Nested families (``truncated``, ``mixture``) hold their
-components as inline tables. When editing by hand, an interval can replace the parameters of the families built
-from one (``normal``, ``lognormal``, ``uniform``, ``loguniform``, ``beta``): ``interval = [lo, hi]`` with an
-optional ``prob`` (default 0.9), or ``quantiles = {"0.1" = lo, "0.9" = hi}``, or ``mean`` and ``sd``.
+the distribution family, so a file written and read back gives equal distributions), its ``unit``, ``label``,
+``source`` and ``note``; a comment above it gives its 90% interval. Nested families (``truncated``,
+``mixture``) hold their components as inline tables. When editing by hand, an interval can replace the
+parameters of the families built from one (``normal``, ``lognormal``, ``uniform``, ``loguniform``, ``beta``):
+``interval = [lo, hi]`` with an optional ``prob`` (default 0.9), or ``quantiles = {"0.1" = lo, "0.9" = hi}``,
+or ``mean`` and ``sd``.
+Reading a file keeps each assumption's label, source and note unless the file gives new ones.
 
 Reading never executes code (:mod:`tomllib` parses data only). Every problem (unknown assumption or family, bad
 parameter, wrong unit) is a :class:`~flopcast.errors.FlopcastValueError` naming the file, the key and the fix.
@@ -25,7 +27,7 @@ family = "lognormal"
 mu = 4.461329149762201
 sigma = 0.6445143511431258
 unit = "step"
-source = "video samplers"
+label = "steps"
 >>> loads(text, m)["steps"].distribution == m["steps"].distribution
 True
 """
@@ -77,7 +79,7 @@ FAMILIES: dict[str, type[Distribution]] = {
     "choice": Choice,
 }
 _NAMES = {cls: name for name, cls in FAMILIES.items()}
-_RECORD = ("unit", "source", "note")  # the keys of an assumption besides its distribution
+_RECORD = ("unit", "label", "source", "note")  # the keys of an assumption besides its distribution
 _BY_INTERVAL = ("interval", "prob", "quantiles", "mean", "sd")  # what a hand-written entry may give instead
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -293,7 +295,7 @@ def loads(text: str, model: Model, source: str = "<assumptions>") -> dict[str, A
         if not isinstance(old, Assumption):
             raise _error(source, key, f"{name!r} is a derived quantity of {model.name!r}; a file sets assumptions")
         if not isinstance(entry, Mapping):
-            raise _error(source, key, "expected a table with family, parameters, unit, source and note")
+            raise _error(source, key, "expected a table with family, parameters, unit, label, source and note")
         spec = {k: v for k, v in entry.items() if k not in _RECORD}
         for k in _RECORD:
             if k in entry and not isinstance(entry[k], str):
@@ -302,7 +304,7 @@ def loads(text: str, model: Model, source: str = "<assumptions>") -> dict[str, A
         _check_unit(source, f"{key}.unit", unit, old.unit)
         dist = _distribution(spec, source, key)
         out[name] = Assumption(name, dist, unit=old.unit, source=entry.get("source", old.source),
-                               note=entry.get("note", old.note))  # fmt: skip
+                               note=entry.get("note", old.note), label=entry.get("label", old.label))  # fmt: skip
     return out
 
 
