@@ -100,9 +100,10 @@ def test_named_parts_become_derived_quantities_and_units_are_inferred_or_checked
     train = fc.to(1e24, 1e25, unit="FLOP", source="a guess")
     rate = fc.quantity(4e14, unit="FLOP/s/GPU")
     gpu_s = train / rate
-    m = fc.model_of(gpu_s=gpu_s, gpu_days=gpu_s / 86400, units={"gpu_days": "GPU*s"}, rate=rate, train=train)
+    per_day = fc.quantity(86400, unit="s/day")
+    m = fc.model_of(gpu_s=gpu_s, gpu_days=gpu_s / per_day, units={"gpu_days": "GPU*day"}, rate=rate, train=train)
     assert m["gpu_s"].unit == "GPU * second"
-    assert m["gpu_days"].inputs == ("gpu_s",)
+    assert m["gpu_days"].inputs == ("gpu_s", "quantity_1")
     assert m["train"].source == "a guess"
     assert m.point()["gpu_days"] == pytest.approx(m.point()["train"] / 4e14 / 86400)
     with pytest.raises(FlopcastValueError, match="unit mismatch"):
@@ -223,3 +224,27 @@ def test_a_named_number_is_a_fixed_assumption():
     assert m["a"].distribution == fc.Model("x").assume("a", 3).distribution
     assert not m["a"].is_uncertain and m.point()["a"] == 3.0 and m.point()["b"] == 2.5
     assert list(m.assumptions)[:2] == ["a", "b"]
+
+
+def test_a_bare_conversion_factor_next_to_a_quantity_with_units_is_refused():
+    train = fc.to(1e24, 1e25, unit="FLOP")
+    peak = fc.quantity(989e12, unit="FLOP/s/GPU")
+    mfu = fc.to(0.3, 0.5)
+    bare = train / (peak * mfu) / 86400  # GPU-seconds / 86400 would be inferred as GPU*second: 86,400x off
+    for units in ({}, {"gpu_days": "GPU*day"}, {"gpu_days": "GPU*s"}):
+        with pytest.raises(FlopcastValueError, match=r'bare number 86400 .*fc.quantity\(86400, unit="second/day"\)'):
+            fc.model_of(gpu_days=bare, units=units)
+    with pytest.raises(FlopcastValueError, match=r'fc.quantity\(3600, unit="second/hour"\)'):
+        fc.model_of(gpu_s=3600 * fc.to(1, 2, unit="GPU*hour"))
+    with pytest.raises(FlopcastValueError, match=r'fc.quantity\(1e\+15, unit="FLOP/petaFLOP"\)'):
+        fc.model_of(pflop=train / 1e15)
+    # The same estimate with the constant as a quantity infers GPU*day with the right value.
+    m = fc.model_of(gpu_days=train / (peak * mfu) / fc.quantity(86400, unit="s/day"))
+    assert m["gpu_days"].unit == "GPU * day"
+    point = m.point()
+    assert point["gpu_days"] == pytest.approx(point["lognormal_1"] / (989e12 * point["lognormal_2"]) / 86400)
+    # Numbers that are not conversions, numbers next to unitless quantities and counts given as quantities pass.
+    assert fc.model_of(y=6 * train)["y"].unit == "FLOP"
+    assert fc.model_of(y=fc.to(1, 2) / 86400)["y"].unit == "1"
+    assert fc.model_of(y=train / fc.quantity(1000))["y"].unit == "FLOP"
+    assert fc.model_of(y=fc.to(1, 2, unit="GPU") * 24)["y"].unit == "GPU"  # no time dimension: a count

@@ -29,6 +29,7 @@ __all__ = [
     "check_real_result",
     "check_scale",
     "check_unit",
+    "conversion_factor",
     "scalar_trial",
     "unit_trial",
 ]
@@ -129,6 +130,49 @@ def check_scale(node: Derived, with_units: Any, plain: float) -> None:
     from flopcast import units
 
     units.check_scale(with_units, plain, node.unit, f"derived {node.name!r}")
+
+
+#: Units of time whose ratios (60, 3600, 86400, 24, 7, 365.25...) are conversion factors, not counts.
+_TIME_UNITS = ("second", "minute", "hour", "day", "week", "year")
+#: SI prefixes by power of 1000: a bare 1e12 next to a quantity with units converts it to (or from) tera-units.
+_PREFIXES = {3: "kilo", 6: "mega", 9: "giga", 12: "tera", 15: "peta", 18: "exa", 21: "zetta", 24: "yotta"}
+
+
+def conversion_factor(number: float, operand: Any) -> str | None:
+    """The conversion a bare ``number`` makes when it multiplies or divides ``operand``, or None.
+
+    A bare number carries no unit, so the engine's plain floats and pint disagree on what ``operand / 86400``
+    is: pint keeps the unit (GPU*second) while the value is in another (GPU*day), 86,400 times off, the error
+    :func:`check_scale` catches in models when the declared unit differs. This names the conversion for a
+    quick estimate, whose unit is inferred: a ratio of two units of time when ``operand`` (a pint quantity at
+    its point value) has a time dimension, or a power of 1000 (an SI prefix) when it has any unit. Returns the
+    quantity to write instead, such as ``fc.quantity(86400, unit="second/day")``.
+
+    Examples
+    --------
+    >>> from flopcast.units import quantity
+    >>> conversion_factor(86400.0, quantity(5.0, "GPU*s"))
+    'fc.quantity(86400, unit="second/day")'
+    >>> conversion_factor(1e15, quantity(5.0, "FLOP")), conversion_factor(6.0, quantity(5.0, "FLOP/s"))
+    ('fc.quantity(1e+15, unit="FLOP/petaFLOP")', None)
+    """
+    from flopcast import units
+
+    ureg = units.registry()
+    if not isinstance(operand, ureg.Quantity) or operand.dimensionless or not number > 0:
+        return None
+    big = max(number, 1 / number)
+    shown = f"{big:.15g}"
+    if "[time]" in operand.dimensionality:
+        for i, small in enumerate(_TIME_UNITS):
+            for large in _TIME_UNITS[i + 1 :]:
+                if math.isclose(big, float(ureg.Quantity(1.0, large).to(small).magnitude), rel_tol=1e-9):
+                    return f'fc.quantity({shown}, unit="{small}/{large}")'
+    power = round(math.log10(big))
+    if power in _PREFIXES and math.isclose(big, 10.0**power, rel_tol=1e-12):
+        unit = next(iter(operand.unit_items()))[0]  # the operand's first unit: FLOP in FLOP/s
+        return f'fc.quantity({big:g}, unit="{unit}/{_PREFIXES[power]}{unit}")'
+    return None
 
 
 def trial_draws(node: Assumption) -> Any:

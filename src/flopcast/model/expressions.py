@@ -40,23 +40,61 @@ class Formula:
 
     def __call__(self, *args: Any) -> Any:
         """The expression's value on the inputs, given in the order of :attr:`inputs`."""
-        env = dict(zip(self.inputs, args, strict=True))
-        memo: dict[int, Any] = {}
-
-        def value(e: Any) -> Any:
-            if isinstance(e, float):
-                return e
-            if isinstance(e, Ref):
-                return env[e.name]
-            key = id(e)
-            if key not in memo:  # a shared sub-expression is computed once per call
-                memo[key] = e.fn(*(value(a) for a in e.args))
-            return memo[key]
-
-        return value(self.expr)
+        return _evaluate(self.expr, dict(zip(self.inputs, args, strict=True)), {})
 
     def __repr__(self) -> str:
         return f"Formula({self.__name__} = {self.text})"
+
+
+def _evaluate(e: Any, env: Mapping[str, Any], memo: dict[int, Any]) -> Any:
+    """The value of ``e`` with its :class:`Ref` nodes taken from ``env``; ``memo`` receives every operation's."""
+    if isinstance(e, float):
+        return e
+    if isinstance(e, Ref):
+        return env[e.name]
+    key = id(e)
+    if key not in memo:  # a shared sub-expression is computed once per call
+        memo[key] = e.fn(*(_evaluate(a, env, memo) for a in e.args))
+    return memo[key]
+
+
+def _check_bare_factors(formula: Formula, point: Mapping[str, Any]) -> None:
+    """Refuse a bare number that converts units (``/ 86400``) next to a quantity with units.
+
+    pint keeps the unit of the quantity while the plain value changes scale, so the inferred unit would be
+    wrong by the factor; :func:`flopcast.model.checks.conversion_factor` tells the conversion factors.
+    """
+    from flopcast.model.checks import conversion_factor
+
+    env = {i: point[i] for i in formula.inputs}
+    memo: dict[int, Any] = {}
+    try:
+        with np.errstate(all="ignore"):
+            _evaluate(formula.expr, env, memo)
+    except Exception:  # noqa: S110 (a unit mismatch: _inferred_unit reports it with its context)
+        pass
+    for op in _walk_ops(formula.expr):
+        if op.symbol not in ("*", "/") or len(op.args) != 2:
+            continue
+        for number, other in ((op.args[0], op.args[1]), (op.args[1], op.args[0])):
+            if not isinstance(number, float) or isinstance(other, float):
+                continue
+            value = env[other.name] if isinstance(other, Ref) else memo.get(id(other))
+            fix = conversion_factor(number, value)
+            if fix is not None and value is not None:
+                raise FlopcastValueError(
+                    f"model_of(): {formula.__name__} = {formula.text}: the bare number {number:g} converts the "
+                    f"units of {render(other, {})} [{_units._unit_text(value.units)}], but a bare number carries "
+                    f"no unit: the value would change scale by {number:g} while the unit inferred stays the same "
+                    f"(GPU-days labelled GPU*second); write it as a quantity with its unit, {fix}, so that the "
+                    f"unit converts too (a count rather than a conversion: fc.quantity({number:g}))"
+                )
+
+
+def _walk_ops(e: Any) -> list[Op]:
+    out: list[Any] = []
+    _walk(e, set(), out)
+    return [o for o in out if isinstance(o, Op)]
 
 
 def _as_named_expr(value: Any, name: str) -> Any:
@@ -203,6 +241,7 @@ def model_of(
         inputs = tuple(dict.fromkeys(r.name for r in _refs(formula_expr)))
         text = render(node, {k: v for k, v in names.items() if k != id(node)})
         formula = Formula(n, formula_expr, inputs, text)
+        _check_bare_factors(formula, point)
         unit = unit_of.get(n)
         if unit is None:
             unit = _inferred_unit(formula, point, n)
