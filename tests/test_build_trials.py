@@ -107,3 +107,21 @@ def test_every_catalog_model_builds_without_a_warning():
             build()
         sora.article("low")
         sora.article("high")
+
+
+def test_array_only_numpy_methods_pass_on_uncertain_and_fixed_inputs(m: fc.Model):
+    """Point values are numpy float64 scalars in the trials and the engine, so array methods work on them."""
+    m.assume("k", 7.0)
+    m.derive(lambda b: b.clip(0, 2.5), name="clipped")
+    m.derive(lambda b: b.astype(float) * 2, name="as_float")
+    m.derive(lambda k: k.clip(0, 5), name="k_clipped")  # fixed input: a scalar at run time too
+    m.derive(lambda k: k.astype(float) + 1, name="k_float")
+    assert m.point()["clipped"] == 2.5 and m.point()["as_float"] == pytest.approx(2 * m.point()["b"])
+    assert (m.point()["k_clipped"], m.point()["k_float"]) == (5.0, 8.0)
+    res = m.simulate(1000, seed=1)
+    np.testing.assert_array_equal(res["clipped"], np.minimum(res["b"], 2.5))
+    np.testing.assert_array_equal(res["as_float"], 2 * res["b"])
+    assert float(np.max(res["k_clipped"])) == 5.0 and float(np.min(res["k_float"])) == 8.0
+    assert type(m.evaluate({"b": 2.0, "a": 1.0})["k_float"]) is float  # numbers come back as Python floats
+    with pytest.raises(FlopcastTypeError, match="not math.log"):
+        m.derive(lambda k, b: math.log(k * b), name="still_refused")

@@ -73,18 +73,24 @@ def check_unit(node: Node) -> None:
 
 
 def scalar_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> float:
-    """The function runs on its inputs' point values and returns one finite number, which is returned."""
-    args = {i: point[i] for i in node.inputs}
+    """The function runs on its inputs' point values and returns one finite number, which is returned.
+
+    The values are numpy float64 scalars, as in the Monte Carlo (where they are arrays): array methods such as
+    ``x.clip(0, 5)`` and ``x.astype(float)`` work on them, as Python's scalar math does (``math.log``, refused
+    by :func:`array_trial`).
+    """
+    shown = {i: float(point[i]) for i in node.inputs}  # for messages
+    args = {i: np.float64(v) for i, v in shown.items()}
     try:
         value = _trial(graph, node, args)
     except Exception as exc:
         raise FlopcastValueError(
             f"derived {node.name!r}: its function raised {type(exc).__name__}: {exc} on a scalar test with "
-            f"its inputs at their point values {args}; derived functions "
+            f"its inputs at their point values {shown}; derived functions "
             "must accept numbers and arrays and use flopcast's math helpers (fc.log, fc.exp, fc.minimum, "
             "fc.maximum, fc.where)"
         ) from exc
-    check_real_result(node.name, value, f"at the point values of its inputs {args}")
+    check_real_result(node.name, value, f"at the point values of its inputs {shown}")
     try:
         scalar = float(np.asarray(value, dtype=float))
     except (TypeError, ValueError) as exc:
@@ -95,7 +101,7 @@ def scalar_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> flo
     if not np.isfinite(scalar):
         raise FlopcastValueError(
             f"derived {node.name!r}: gives {scalar} at the point values of its inputs "
-            f"{args}; check the formula and the inputs' ranges"
+            f"{shown}; check the formula and the inputs' ranges"
         )
     return scalar
 
@@ -109,7 +115,7 @@ def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> Any:
 
     owner = f"derived {node.name!r}"
     nodes = graph.nodes
-    args = {i: units.quantity(point[i], nodes[i].unit) for i in node.inputs}
+    args = {i: units.quantity(np.float64(point[i]), nodes[i].unit) for i in node.inputs}
     try:
         result = _trial(graph, node, args)
     except Exception as exc:  # pint raises DimensionalityError and friends on inconsistent arithmetic
@@ -180,7 +186,7 @@ def trial_draws(node: Assumption) -> Any:
     import zlib
 
     if not node.is_uncertain:
-        return float(node.distribution.point_value())
+        return np.float64(node.distribution.point_value())  # a numpy scalar, as the engine passes
     return node.distribution.sample(TRIAL_DRAWS, seed=zlib.crc32(node.name.encode()))
 
 

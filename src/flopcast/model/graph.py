@@ -216,7 +216,10 @@ class Graph:
         env: dict[str, Any] = {}
         for name, function, inputs, drop in plan:
             if function is None:
-                env[name] = values[name] if name in values else point[name]
+                # A number is a numpy scalar, as draws are numpy arrays: array methods (x.clip, x.astype)
+                # work on it, and arithmetic follows numpy (-4.0 ** 0.5 is nan, as on draws, not complex).
+                value = values[name] if name in values else point[name]
+                env[name] = np.float64(value) if type(value) in (float, int) else value
                 continue
             args = [env[i] for i in inputs]
             value = function(*args)
@@ -225,7 +228,8 @@ class Graph:
             env[name] = value
             for d in drop:
                 del env[d]
-        return {name: env[name] for name in outputs}
+        # Numbers come back as Python floats (point values went in as numpy scalars).
+        return {name: float(v) if type(v) is np.float64 else v for name, v in ((o, env[o]) for o in outputs)}
 
 
 def _point_value(node: Assumption) -> float:
@@ -299,15 +303,16 @@ def check_real_result(name: str, value: Any, where: str) -> None:
 
     Examples
     --------
+    >>> import numpy as np
     >>> import flopcast as fc
     >>> m = fc.Model("m")
     >>> _ = m.assume("x", -4.0)
     >>> @m.derive
     ... def root(x):
-    ...     return x**0.5  # a negative float to a fractional power is complex in Python
+    ...     return np.emath.sqrt(x)  # complex for a negative number
     Traceback (most recent call last):
     ...
-    flopcast.errors.FlopcastTypeError: derived 'root': its function returns complex numbers ((1.2...e-16+2j) ...
+    flopcast.errors.FlopcastTypeError: derived 'root': its function returns complex numbers (np.complex128(2j) ...
     """
     if np.iscomplexobj(value):
         shown = value if np.ndim(value) == 0 else np.asarray(value).ravel()[:3]
