@@ -125,3 +125,47 @@ def test_array_only_numpy_methods_pass_on_uncertain_and_fixed_inputs(m: fc.Model
     assert type(m.evaluate({"b": 2.0, "a": 1.0})["k_float"]) is float  # numbers come back as Python floats
     with pytest.raises(FlopcastTypeError, match="not math.log"):
         m.derive(lambda k, b: math.log(k * b), name="still_refused")
+
+
+@pytest.mark.parametrize(
+    ("function", "error", "match"),
+    [
+        (lambda b: b * np.random.rand(), FlopcastValueError, r"not deterministic: on the same inputs"),  # noqa: NPY002
+        (lambda b: b.__imul__(2), FlopcastValueError, r"changes its input in place .*return a new value"),
+        (lambda b: np.stack([b, b]), FlopcastTypeError, r"returned an array of shape \(2,\) and dtype float64"),
+        (lambda b: np.array([1, 2]), FlopcastTypeError, r"returned an array of shape \(2,\) and dtype int64"),
+        (lambda b: None, FlopcastTypeError, r"returned None \(a missing return statement\?\)"),
+        (lambda b: "b", FlopcastTypeError, r"returned str 'b'"),
+    ],
+)
+def test_build_errors_say_what_the_function_did(m: fc.Model, function, error, match):
+    with pytest.raises(error, match=match) as e:
+        m.derive(function, name="y")
+    assert "compatible units of different scale" not in str(e.value) and "nan" not in str(e.value)
+    assert "y" not in m
+
+
+def test_in_place_change_of_array_draws_is_refused_and_undone(m: fc.Model):
+    before = m.simulate(100, seed=1)["b"]
+
+    def doubled(b):
+        b *= 2  # on draws: changes b's array for every quantity that shares it
+        return b
+
+    with pytest.raises(FlopcastValueError, match=r"changes its input in place .*\(it changed b\)"):
+        m.derive(doubled)
+    m.derive(lambda b: b * 1.0, name="copy")  # the trial draws of b were restored
+    np.testing.assert_array_equal(m.simulate(100, seed=1)["copy"], before)
+
+
+def test_numpy_functions_and_float_of_an_expression_point_to_the_lazy_spelling():
+    x = fc.to(1, 10)
+    with pytest.raises(FlopcastTypeError, match=r"numpy's log\(\) cannot run on to\(1, 10\); use fc.log"):
+        np.log(x)
+    with pytest.raises(FlopcastTypeError, match=r"numpy's exp\(\) cannot run on LogNormal\(.*\); use fc.exp"):
+        np.exp(fc.lognormal(1, 10))
+    with pytest.raises(FlopcastTypeError, match=r"float\(to\(1, 10\) \* 2\): .*\.sample\(n, seed=\.\.\.\)"):
+        float(x * 2)
+    assert str(np.float64(2) * x) == "2 * to(1, 10)"  # numpy's operators still build expressions
+    with pytest.raises(FlopcastValueError, match=r"derived 'y': gives inf at the point values"):
+        fc.model_of(y=x / 0)

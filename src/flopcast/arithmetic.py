@@ -6,7 +6,9 @@ is a choice per draw). Objects of the mixin hash by identity: an expression is o
 The distribution families override ``==``, ``!=`` and ``hash`` for one case: two *distributions* compare by their
 parameters and give a bool (frozen dataclasses; caches, model equality and tests rely on it), see
 :meth:`flopcast.distributions.Distribution.__eq__`. ``__array_ufunc__ = None`` makes numpy hand
-``np.float64(2) * dist`` (and ``array == dist``) to our reflected operator instead of building an object array.
+``np.float64(2) * dist`` (and ``array == dist``) to the operator below instead of building an object array.
+Other numpy functions (``np.log(x)``) and ``float(x)`` are refused with the spelling to use (``fc.log``,
+``.sample()``), since an expression has no value before it is sampled.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Arithmetic", "is_comparable", "set_apply"]
+__all__ = ["OPERATORS", "Arithmetic", "is_comparable", "set_apply"]
 
 #: What the operators run: :func:`flopcast.expr.apply`, installed when :mod:`flopcast.expr` is imported (by
 #: ``import flopcast``). Expressions are built on the distribution families, which use this mixin: the mixin
@@ -49,6 +51,38 @@ def is_comparable(other: object) -> bool:
     return isinstance(other, Arithmetic | numbers.Real | np.number | np.ndarray)
 
 
+#: The operators expressions are built with, by symbol (shared with the event grammar of :mod:`flopcast.events`).
+OPERATORS: dict[str, Callable[..., Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+#: numpy's ufuncs for the operators, which numpy calls for ``np.float64(2) * x``: they build the same expressions.
+_UFUNC_SYMBOLS = {np.add: "+", np.subtract: "-", np.multiply: "*", np.true_divide: "/", np.power: "**",
+                  np.less: "<", np.less_equal: "<=", np.greater: ">", np.greater_equal: ">=", np.equal: "==",
+                  np.not_equal: "!="}  # fmt: skip
+#: flopcast's lazy helper for numpy functions that have one.
+_HELPERS = {"log": "fc.log", "exp": "fc.exp", "sqrt": "fc.sqrt", "minimum": "fc.minimum", "fmin": "fc.minimum",
+            "maximum": "fc.maximum", "fmax": "fc.maximum", "absolute": "abs()", "negative": "unary minus"}  # fmt: skip
+
+
+def unsampled(what: str) -> str:
+    """The hint for a numeric operation asked of a distribution or an expression before it is sampled."""
+    return (
+        f"{what}: a flopcast distribution or expression has no numbers before it is sampled; build on it with "
+        "operators and flopcast's lazy helpers (fc.log, fc.exp, fc.sqrt, fc.minimum, fc.maximum, fc.where), or "
+        "ask for numbers: .sample(n, seed=...), .mean(), and .summary() or .interval() of an expression"
+    )
+
+
 class Arithmetic:
     """Mixin: arithmetic and comparisons build lazy expressions (see :mod:`flopcast.expr`).
 
@@ -61,7 +95,22 @@ class Arithmetic:
     """
 
     __slots__ = ()
-    __array_ufunc__ = None
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """Operators of numpy build expressions (``np.float64(2) * x``); other numpy functions are refused."""
+        from flopcast.errors import FlopcastTypeError
+
+        if method == "__call__" and not kwargs and ufunc in _UFUNC_SYMBOLS:
+            symbol = _UFUNC_SYMBOLS[ufunc]
+            return _lazy(OPERATORS[symbol], symbol, *inputs)
+        helper = _HELPERS.get(ufunc.__name__)
+        use = f"; use {helper}" if helper else ""
+        raise FlopcastTypeError(unsampled(f"numpy's {ufunc.__name__}() cannot run on {self!s:.80}{use}"))
+
+    def __float__(self) -> float:
+        from flopcast.errors import FlopcastTypeError
+
+        raise FlopcastTypeError(unsampled(f"float({self!s:.80})"))
 
     def __add__(self, other: Any) -> Any:
         return _lazy(operator.add, "+", self, other)

@@ -22,26 +22,14 @@ from typing import Any
 import numpy as np
 
 from flopcast import ops
+from flopcast.arithmetic import OPERATORS
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.expr import Expr, Leaf, Op, Ref, apply
 
 __all__ = ["Probability", "evaluate", "parse_event", "probability"]
 
-_BINARY: dict[type, tuple[Callable[..., Any], str]] = {
-    ast.Add: (operator.add, "+"),
-    ast.Sub: (operator.sub, "-"),
-    ast.Mult: (operator.mul, "*"),
-    ast.Div: (operator.truediv, "/"),
-    ast.Pow: (operator.pow, "**"),
-}
-_COMPARE: dict[type, tuple[Callable[..., Any], str]] = {
-    ast.Lt: (operator.lt, "<"),
-    ast.LtE: (operator.le, "<="),
-    ast.Gt: (operator.gt, ">"),
-    ast.GtE: (operator.ge, ">="),
-    ast.Eq: (operator.eq, "=="),
-    ast.NotEq: (operator.ne, "!="),
-}
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 _FUNCTIONS: dict[str, Callable[..., Any]] = {"log": ops.log, "exp": ops.exp, "sqrt": ops.sqrt, "abs": operator.abs}
 
 
@@ -113,8 +101,8 @@ def _build(node: ast.AST, text: str) -> Any:
             return apply(np.logical_not, "not", operand)
         raise _refuse(text, "bitwise operators")
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        fn, symbol = _BINARY[type(node.op)]
-        return apply(fn, symbol, _build(node.left, text), _build(node.right, text))
+        symbol = _BINARY[type(node.op)]
+        return apply(OPERATORS[symbol], symbol, _build(node.left, text), _build(node.right, text))
     if isinstance(node, ast.BoolOp):
         fn = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
         symbol = "and" if isinstance(node.op, ast.And) else "or"
@@ -128,9 +116,9 @@ def _build(node: ast.AST, text: str) -> Any:
         for op_node, right_node in zip(node.ops, node.comparators, strict=True):
             if type(op_node) not in _COMPARE:
                 raise _refuse(text, "'in' and 'is'")
-            fn, symbol = _COMPARE[type(op_node)]
+            symbol = _COMPARE[type(op_node)]
             right = _build(right_node, text)
-            step = apply(fn, symbol, left, right)
+            step = apply(OPERATORS[symbol], symbol, left, right)
             out = step if out is None else apply(np.logical_and, "and", out, step)
             left = right
         return out

@@ -81,29 +81,70 @@ def scalar_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> flo
     """
     shown = {i: float(point[i]) for i in node.inputs}  # for messages
     args = {i: np.float64(v) for i, v in shown.items()}
+    owner = f"derived {node.name!r}"
     try:
         value = _trial(graph, node, args)
+    except AttributeError as exc:
+        if _in_place(exc):
+            raise FlopcastValueError(f"{owner}: its function {_MUTATES} ({exc.name})") from exc
+        raise _raised(owner, exc, shown) from exc
     except Exception as exc:
-        raise FlopcastValueError(
-            f"derived {node.name!r}: its function raised {type(exc).__name__}: {exc} on a scalar test with "
-            f"its inputs at their point values {shown}; derived functions "
-            "must accept numbers and arrays and use flopcast's math helpers (fc.log, fc.exp, fc.minimum, "
-            "fc.maximum, fc.where)"
-        ) from exc
+        raise _raised(owner, exc, shown) from exc
+    if value is None:
+        raise FlopcastTypeError(f"{owner}: its function returned None (a missing return statement?); it must "
+                                "return the quantity's value")  # fmt: skip
     check_real_result(node.name, value, f"at the point values of its inputs {shown}")
-    try:
-        scalar = float(np.asarray(value, dtype=float))
-    except (TypeError, ValueError) as exc:
+    array: np.ndarray | None = np.asarray(value)
+    if array is not None and array.dtype.kind == "O":  # a number of another type (a Fraction) converts
+        try:
+            array = np.asarray(float(value))
+        except (TypeError, ValueError):
+            array = None
+    if array is None or array.dtype.kind not in "biuf" or array.ndim:
+        what = (
+            f"{type(value).__name__} {value!r:.60}" if array is None or array.dtype.kind not in "biuf"
+            else f"an array of shape {array.shape} and dtype {array.dtype}"
+        )  # fmt: skip
         raise FlopcastTypeError(
-            f"derived {node.name!r}: its function must return a number (an array for array inputs), "
-            f"got {type(value).__name__}"
-        ) from exc
+            f"{owner}: on numbers (its inputs at their point values {shown}) its function returned {what}; it must "
+            "return one number per draw: a number for number inputs, an array of the same shape for arrays of "
+            "draws (np.stack, np.array([...]), sums and reductions change the shape)"
+        )
+    scalar = float(array)
+    again = _trial(graph, node, args)
+    if not np.array_equal(np.asarray(again, dtype=float), array.astype(float), equal_nan=True):
+        raise FlopcastValueError(
+            f"{owner}: its function is not deterministic: on the same inputs {shown} it gave {scalar:.6g}, then "
+            f"{float(again):.6g}; random numbers inside a formula (np.random...) escape the seeds, designs and "
+            "sensitivity analyses: make the random part an assumption (m.assume('noise', fc.uniform(0, 1)))"
+        )
     if not np.isfinite(scalar):
         raise FlopcastValueError(
-            f"derived {node.name!r}: gives {scalar} at the point values of its inputs "
+            f"{owner}: gives {scalar} at the point values of its inputs "
             f"{shown}; check the formula and the inputs' ranges"
         )
     return scalar
+
+
+#: What an in-place operation on an input does, and the fix.
+_MUTATES = (
+    "changes its input in place (x *= 2, x += y, x.__imul__(2), np.multiply(x, 2, out=x)): the input's draws are "
+    "shared with every other quantity that uses them; return a new value instead (x * 2)"
+)
+
+
+def _in_place(exc: AttributeError) -> bool:
+    """Whether an AttributeError is a scalar lacking an in-place operator (``__imul__``): the code mutates."""
+    name = getattr(exc, "name", None) or ""
+    return name.startswith("__i") and name.endswith("__")
+
+
+def _raised(owner: str, exc: Exception, shown: Mapping[str, float]) -> FlopcastValueError:
+    return FlopcastValueError(
+        f"{owner}: its function raised {type(exc).__name__}: {exc} on a scalar test with its inputs at their "
+        f"point values {shown}; derived functions must accept numbers and arrays and use flopcast's math helpers "
+        "(fc.log, fc.exp, fc.minimum, fc.maximum, fc.where)"
+    )
 
 
 def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> Any:
@@ -207,6 +248,7 @@ def array_trial(graph: Graph, node: Derived, trial: Mapping[str, Any]) -> Any:
     from flopcast.errors import ModelWarning
 
     args = {i: trial[i] for i in node.inputs}
+    before = {i: np.copy(v) for i, v in args.items() if isinstance(v, np.ndarray)}
     try:
         with np.errstate(all="ignore"):
             value = graph.evaluate(args, outputs=[node.name], given=node.inputs, n=TRIAL_DRAWS)[node.name]
@@ -219,6 +261,11 @@ def array_trial(graph: Graph, node: Derived, trial: Mapping[str, Any]) -> Any:
             f"derived {node.name!r}: its function fails on an array of {TRIAL_DRAWS} draws of its inputs "
             f"({type(exc).__name__}: {exc}); {_ARRAY_FIXES}"
         ) from exc
+    changed = [i for i, v in before.items() if not np.array_equal(v, args[i], equal_nan=True)]
+    if changed:
+        for i in changed:  # later trials see the draws as they were
+            args[i][...] = before[i]
+        raise FlopcastValueError(f"derived {node.name!r}: its function {_MUTATES} (it changed {', '.join(changed)})")
     bad = ~np.isfinite(value)
     if np.ndim(value) and bad.any():
         # Blame this node only for draws whose inputs were finite: the quantities downstream stay quiet.

@@ -223,7 +223,7 @@ def model_of(
     point: dict[str, Any] = {}  # pint values at the point values, to infer units
     if base is not None:
         base_point = base.point()
-        point.update({n: _units.quantity(v, base[n].unit) for n, v in base_point.items()})
+        point.update({n: _units.quantity(np.float64(v), base[n].unit) for n, v in base_point.items()})
     for key, leaf in leaves.items():
         n = names[key]
         unit = unit_of.get(n, leaf.unit)
@@ -232,7 +232,8 @@ def model_of(
                 f"model_of(): {n!r} has unit {leaf.unit!r} from its definition and {unit_of[n]!r} from units=; give one"
             )
         model.add(Assumption(n, leaf.distribution, unit=unit or "1", source=leaf.source, note=leaf.note))
-        point[n] = _units.quantity(model.point()[n], unit or "1")
+        # numpy scalars, as in the engine: x / 0 is inf there (refused by the model's check), not ZeroDivisionError
+        point[n] = _units.quantity(np.float64(model.point()[n]), unit or "1")
     for node in nodes:  # named operations, inputs first
         if not isinstance(node, Op) or id(node) not in names:
             continue
