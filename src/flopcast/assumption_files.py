@@ -27,7 +27,7 @@ family = "lognormal"
 mu = 4.461329149762201
 sigma = 0.6445143511431258
 unit = "step"
-label = "steps"
+source = "video samplers"
 >>> loads(text, m)["steps"].distribution == m["steps"].distribution
 True
 """
@@ -152,7 +152,8 @@ def dumps(model: Model) -> str:
         lines.append(_interval_comment(name, a))
         lines.append(f"[assumptions.{_key(name)}]")
         lines += [f"{k} = {_value(v)}" for k, v in fields]
-        lines += [f"{k} = {_value(getattr(a, k))}" for k in _RECORD]
+        # A label that is only the name (the default) is not written: reading keeps the reading model's own.
+        lines += [f"{k} = {_value(getattr(a, k))}" for k in _RECORD if not (k == "label" and a.label == name)]
         lines.append("")
     return "\n".join(lines)
 
