@@ -217,6 +217,8 @@ def test_two_distributions_still_compare_by_parameters():
         fc.model_of(flag=a == b)
     with pytest.raises(FlopcastTypeError, match="plain truth value"):
         fc.where(a == b, fc.to(1, 2), 0)
+    with pytest.raises(FlopcastTypeError, match=r"flag=array\(100\) is a numpy array, such as fc.where"):
+        fc.model_of(flag=fc.where(a == b, 100, 0))
 
 
 def test_a_named_number_is_a_fixed_assumption():

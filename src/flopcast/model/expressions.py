@@ -102,6 +102,12 @@ def _as_named_expr(value: Any, name: str) -> Any:
         return value
     if isinstance(value, bool | np.bool_):
         raise FlopcastTypeError(f"model_of(): {name}={value} is a plain truth value, not a quantity; {BOOL_HINT}")
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # what fc.where gives for a plain True/False condition
+        raise FlopcastTypeError(
+            f"model_of(): {name}={value!r} is a numpy array, such as fc.where(condition, a, b) returns when its "
+            f"condition is a plain True/False rather than an expression; {BOOL_HINT}. For a fixed number give "
+            f"{name}={value.item()!r}"
+        )
     if is_real_number(value):  # a fixed assumption, as m.assume(name, value) makes
         return quantity(value)
     try:
