@@ -214,3 +214,29 @@ def test_summary_sentences_use_the_table_row_style(tmp_path: Path):
         assert f"between {lo} and {tail}." in text, (lo, hi)
     assert "between 1.3" in text or "e5 and" in text  # the fleet's interval spans a million: scientific at both ends
     assert "between $" in text and " USD" not in text.split("## Headline")[0]
+
+
+def test_user_text_is_escaped_in_markdown(tmp_path: Path):
+    """Labels, the model's name and description are text: report.md shows them as written, HTML tags included."""
+    import flopcast as fc
+
+    m = fc.Model("<sum> model", description="Power & cost.\n# not a heading\n<script>alert(1)</script>\n\nMore.")
+    m.assume("params", fc.lognormal(7e10, 4e11), unit="parameter", source="a <b>guess</b>", label="Parameters <N>")
+    m.assume("mfu", fc.uniform(0.3, 0.5), source="guess", label="MFU | *util*")
+    m.derive(lambda params, mfu: params / mfu, name="load", unit="parameter", label="Load in $/MW and $5")
+    write_report(m, tmp_path, n=2000, sensitivity_n=64)
+    text = (tmp_path / "report.md").read_text()
+    assert "<script>" not in text and "<N>" not in text and "<b>" not in text and "*util*" not in text
+    assert [line for line in text.splitlines() if line.startswith("# ")] == ["# flopcast report: &lt;sum&gt; model"]
+    assert "Power & cost. \\# not a heading &lt;script&gt;alert(1)&lt;/script&gt;\n\nMore." in text
+    assert "MFU \\| \\*util\\* (`mfu`)" in text and "Load in \\$/MW and \\$5" in text  # '|' escaped once, in tables
+    markdown_it = pytest.importorskip("markdown_it")
+    rendered = markdown_it.MarkdownIt("commonmark").enable("table").render(text)
+    for shown in ("&lt;sum&gt; model", "Parameters &lt;N&gt;", "MFU | *util*", "&lt;script&gt;alert(1)&lt;/script&gt;",
+                  "a &lt;b&gt;guess&lt;/b&gt;", "Load in $/MW and $5"):  # fmt: skip
+        assert shown in rendered, shown
+    assert "<script" not in rendered and "<em>util" not in rendered and rendered.count("<h1>") == 1
+    page = (tmp_path / "report.html").read_text()  # the HTML page shows the same text, escaped once
+    for shown in ("&lt;sum&gt; model", "Parameters &lt;N&gt;", "MFU | *util*", "Load in $/MW and $5"):
+        assert shown in page, shown
+    assert "\\*" not in page and "&amp;lt;" not in page

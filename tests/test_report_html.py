@@ -1,6 +1,7 @@
 """Report blocks rendered as Markdown and as one self-contained HTML page."""
 
 import base64
+import html
 
 from flopcast.report_html import Figure, Heading, Paragraph, Preformatted, Table, to_html, to_markdown
 
@@ -37,3 +38,18 @@ def test_html_escapes_text_embeds_figures_and_keeps_emphasis(tmp_path):
     assert "data:image/png;base64," + base64.b64encode(PNG).decode() in page
     assert "<pre>a &lt; b\n</pre>" in page
     assert 'src="fig.png"' not in page  # self-contained: no link to a file beside the page
+
+
+def test_escaped_user_text_reads_back_as_written_in_html():
+    from flopcast.report_html import escape_markdown
+
+    raw = "Parameters <N> & *util* `x` [a](b) $5 \\ 1. _x_"
+    blocks = [
+        Paragraph(f"**{escape_markdown(raw)}** and {escape_markdown(raw)}"),
+        Table(["a"], [[escape_markdown(raw)]]),
+    ]
+    page = to_html(blocks, title="t")
+    shown = html.escape(raw, quote=False)
+    assert page.count(shown) == 3 and f"<strong>{shown}</strong>" in page
+    assert escape_markdown("1. first\n2. second") == "1\\. first 2. second"
+    assert escape_markdown("&lt; stays text") == "&amp;lt; stays text"

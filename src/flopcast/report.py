@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import platform
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +38,7 @@ from flopcast.formatting import row as format_row
 from flopcast.model import Model
 from flopcast.output_folder import OutputFolder
 from flopcast.report_html import Block, Figure, Heading, Paragraph, Table, from_markdown, to_html, to_markdown
+from flopcast.report_html import escape_markdown as md
 from flopcast.report_summary import screen_outputs, summary_paragraphs
 from flopcast.validate import check_int, check_probability
 
@@ -409,9 +411,10 @@ def _save(report: Report, folder: OutputFolder, name: str, fig: Any) -> None:
 def _blocks(report: Report) -> list[Block]:
     result, prov = report.result, report.provenance
     model = result.model
-    blocks: list[Block] = [Heading(f"flopcast report: {model.name}", 1)]
-    if model.description:
-        blocks.append(Paragraph(model.description))
+    # The model's name, description, labels, units and sources are the user's text, not Markdown: escaped.
+    blocks: list[Block] = [Heading(f"flopcast report: {md(model.name)}", 1)]
+    for part in re.split(r"\n\s*\n", model.description.strip()) if model.description.strip() else ():
+        blocks.append(Paragraph(md(part)))  # its paragraphs kept, each on one line
     blocks.append(
         Paragraph(
             f"{result.n:,} draws, seed {prov['seed']}, {prov['design']} design; intervals are equal-tailed "
@@ -443,13 +446,13 @@ def _summary_blocks(report: Report) -> list[Block]:
 def _quantity_cell(model: Model, name: str) -> str:
     """A quantity as a table row shows it: ``label (`name`)``, or ```name``` when it has no label of its own."""
     label = model[name].label
-    return f"`{name}`" if label == name else f"{label} (`{name}`)"
+    return f"`{name}`" if label == name else f"{md(label)} (`{name}`)"
 
 
 def _label(model: Model, name: str) -> str:
     """A quantity where a reader sees it in passing (a column, a list of inputs): its label, else ```name```."""
     label = model[name].label
-    return f"`{name}`" if label == name else label
+    return f"`{name}`" if label == name else md(label)
 
 
 def _headline(report: Report) -> list[Block]:
@@ -467,9 +470,9 @@ def _headline(report: Report) -> list[Block]:
         refs = references.get(name, {}) if shown else {}
         stats = [r["median"], (r["eti_lower"], r["eti_upper"]), (r["eti50_lower"], r["eti50_upper"]), r["mean"]]
         cells = format_row([*stats, *refs.values()], r["unit"])  # the references in the row's number style
-        row = [_quantity_cell(model, name), str(r["unit"]), *cells[:4]]
+        row = [_quantity_cell(model, name), md(r["unit"]), *cells[:4]]
         if shown:
-            row.append("; ".join(f"{label}: {text}" for label, text in zip(refs, cells[4:], strict=True)))
+            row.append("; ".join(f"{md(label)}: {text}" for label, text in zip(refs, cells[4:], strict=True)))
         rows.append(row)
     blocks: list[Block] = [
         Heading("Headline intervals", 2, "headline"),
@@ -521,7 +524,7 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
             if not model.uncertain
             else "none of its headline outputs has a variance to share out"
         )
-        blocks.append(Paragraph(f"Model {model.name!r}: {reason}."))
+        blocks.append(Paragraph(f"Model {md(repr(model.name))}: {reason}."))
         return blocks
     log = bool(ds.attrs.get("log", False))
     target = f"log({_label(model, output)})" if log else _label(model, output)
@@ -572,9 +575,10 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
 
 def _assumption_blocks(model: Model) -> list[Block]:
     desc = model.describe()
-    a_rows = [[_quantity_cell(model, r["name"]), r["summary"], r["unit"], r["source"]] for r in desc.assumptions]
+    a_rows = [[_quantity_cell(model, r["name"]), md(r["summary"]), md(r["unit"]), md(r["source"])]
+              for r in desc.assumptions]  # fmt: skip
     d_rows = [
-        [_quantity_cell(model, r["name"]), number(r["point"], r["unit"]), r["unit"],
+        [_quantity_cell(model, r["name"]), number(r["point"], r["unit"]), md(r["unit"]),
          ", ".join(_label(model, i) for i in r["inputs"])]
         for r in desc.derived
     ]  # fmt: skip
@@ -596,7 +600,7 @@ def _assumption_blocks(model: Model) -> list[Block]:
 
 def _provenance_blocks(report: Report) -> list[Block]:
     prov = report.provenance
-    rows = [[key.replace("_", " "), str(value)] for key, value in prov.items()]
+    rows = [[key.replace("_", " "), md(value)] for key, value in prov.items()]
     files = ", ".join(f"`{p.name}`" for p in report.files.values())
     return [
         Heading("Provenance", 2, "provenance"),

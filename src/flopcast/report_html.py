@@ -4,7 +4,9 @@ A report is a list of blocks (headings, paragraphs, tables, figures, preformatte
 to ``report.md`` (figures linked as files beside it) and to ``report.html`` (figures embedded as base64 PNG, the
 style sheet inline), so the two never disagree and HTML needs no Markdown library.
 
-Inline markup in paragraphs and table cells is limited to ``**bold**`` and ```code```.
+Inline markup in paragraphs and table cells is limited to ``**bold**`` and ```code```; text that comes from a
+user (a model's name, description, labels, units, sources) enters a block through :func:`escape_markdown`, so that
+neither page reads it as markup (``<N>``, ``*util*``, ``<script>``, a ``# heading`` line are shown as written).
 
 Examples
 --------
@@ -38,6 +40,7 @@ __all__ = [
     "Paragraph",
     "Preformatted",
     "Table",
+    "escape_markdown",
     "from_markdown",
     "to_html",
     "to_markdown",
@@ -89,6 +92,36 @@ class Preformatted:
 
 
 Block = Heading | Paragraph | Table | Figure | Preformatted
+
+
+#: Characters Markdown may read as markup inside a line (``$`` starts math on GitHub): backslash-escaped.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#~$])")
+#: What would start a list at the start of a paragraph: ``- a``, ``+ a``, ``1. a``.
+_MD_BULLET = re.compile(r"^([-+])")
+_MD_NUMBERED = re.compile(r"^(\d+)([.)])")
+
+
+def escape_markdown(text: object) -> str:
+    r"""User text as Markdown that renders as written, on one line (a line break would start a new block).
+
+    Markup characters are backslash-escaped; ``<``, ``>`` and an ``&`` that would start an entity are written as
+    entities, so no HTML tag gets through (to_html reads both forms back as the text).
+
+    Examples
+    --------
+    >>> print(escape_markdown("Parameters <N>, MFU | *util*"))
+    Parameters &lt;N&gt;, MFU | \*util\*
+    >>> print(escape_markdown("line one\n# not a heading & &amp;"))
+    line one \# not a heading & &amp;amp;
+    >>> print(escape_markdown("- not a list"))
+    \- not a list
+    >>> print(escape_markdown("1. nor this"))
+    1\. nor this
+    """
+    one_line = " ".join(str(text).split())
+    escaped = _MD_SPECIAL.sub(r"\\\1", one_line)
+    escaped = re.sub(r"&(?=#?\w+;)", "&amp;", escaped).replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_NUMBERED.sub(r"\1\\\2", _MD_BULLET.sub(r"\\\1", escaped))
 
 
 def _md_cell(text: str) -> str:
@@ -196,21 +229,29 @@ def from_markdown(text: str) -> list[Block]:
     return blocks
 
 
-_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
+_INLINE = re.compile(r"\\[!-/:-@\[-`{-~]|\*\*((?:\\.|[^\\])+?)\*\*|`([^`]+)`")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _text(text: str) -> str:
+    """Markdown text as HTML: backslash escapes and entities read back as the characters, then escaped."""
+    return html.escape(html.unescape(_ESCAPED.sub(r"\1", text)), quote=False)
 
 
 def _inline(text: str) -> str:
-    """Escape text for HTML and turn ``**bold**`` and ```code``` into tags."""
+    """Escape text for HTML and turn ``**bold**`` and ```code``` into tags (a backslash-escaped character is text)."""
     parts: list[str] = []
     last = 0
     for m in _INLINE.finditer(text):
-        parts.append(html.escape(text[last : m.start()]))
+        if m.group(1) is None and m.group(2) is None:
+            continue  # an escaped character: text, read with the plain text around it
+        parts.append(_text(text[last : m.start()]))
         if m.group(1) is not None:
-            parts.append(f"<strong>{html.escape(m.group(1))}</strong>")
+            parts.append(f"<strong>{_text(m.group(1))}</strong>")
         else:
             parts.append(f"<code>{html.escape(m.group(2))}</code>")
         last = m.end()
-    parts.append(html.escape(text[last:]))
+    parts.append(_text(text[last:]))
     return "".join(parts)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from flopcast.formatting import number
 from flopcast.formatting import row as format_row
+from flopcast.report_html import escape_markdown as md
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -142,7 +143,7 @@ def _label(model: Model, name: str) -> str:
 
 def _amount(text: str, unit: str) -> str:
     """A formatted value with its unit; money is already money (``$55.7M``) and a pure number has none."""
-    return text if text.startswith(("$", "-$")) or unit in ("", "1") else f"{text} {unit}"
+    return text if text.startswith(("$", "-$")) or unit in ("", "1") else f"{text} {md(unit)}"
 
 
 def summary_paragraphs(
@@ -166,7 +167,7 @@ def summary_paragraphs(
         row = summary.loc[name]
         unit = str(row["unit"])
         label = model[name].label
-        head = f"**{label[:1].upper() + label[1:]}**" + ("" if label == name else f" (`{name}`)")
+        head = f"**{md(label[:1].upper() + label[1:])}**" + ("" if label == name else f" (`{name}`)")
         lo, med, hi = float(row["eti_lower"]), float(row["median"]), float(row["eti_upper"])
         refs = references.get(name, {})
         # The numbers of the headline table's row, in its one style: '69,444 and 3.6e6' would not be one row.
@@ -186,7 +187,7 @@ def summary_paragraphs(
                 f"of lying between {lo_text} and {_amount(hi_text, unit)}."
             )
         places = [
-            f"{ref_label}'s {ref_text} lies {where_it_falls(result, name, value)}"
+            f"{md(ref_label)}'s {ref_text} lies {where_it_falls(result, name, value)}"
             for (ref_label, value), ref_text in zip(refs.items(), ref_texts, strict=True)
         ]
         if places:
@@ -197,7 +198,7 @@ def summary_paragraphs(
             drivers = top_drivers(model, sobol, name)
             if drivers:
                 target = "its logarithm" if log else "it"
-                listed = ", ".join(f"{d} ({st:.2f})" for d, st in drivers)
+                listed = ", ".join(f"{md(d)} ({st:.2f})" for d, st in drivers)
                 text += f" Top drivers (total Sobol' index of {target}): {listed}."
         paragraphs.append(text)
     return paragraphs
