@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["MIN_TICKS", "axis_label", "figure", "fit", "ticks", "use_log"]
+__all__ = ["MIN_TICKS", "axis_label", "figure", "fit", "literal", "ticks", "use_log"]
 
 #: Every value axis shows at least this many labelled ticks.
 MIN_TICKS = 3
@@ -135,6 +136,19 @@ def ticks(ax: Axes, log: bool, unit: str | None = None, axis: str = "x") -> None
     target.set_major_formatter(_RowFormatter(unit).impl)
 
 
+def literal(text: object) -> str:
+    r"""Text shown as written in a figure: a ``$`` escaped, so that matplotlib never reads ``$x$`` as math.
+
+    Every label, name, unit or title that comes from a user goes through here (``"PUE $x$"`` stays upright text).
+
+    Examples
+    --------
+    >>> literal("Load in $/MW and $5"), literal(r"already \$1")
+    ('Load in \\$/MW and \\$5', 'already \\$1')
+    """
+    return re.sub(r"(?<!\\)\$", r"\\$", str(text))
+
+
 def axis_label(label: str, unit: str | None, width: int = 40) -> str:
     r"""``label [unit]``, the unit on a line of its own when both would be wider than ``width`` characters.
 
@@ -148,8 +162,9 @@ def axis_label(label: str, unit: str | None, width: int = 40) -> str:
     'video_minutes_per_gpu_hour\n[video_minute/GPU/hour]'
     """
     if unit in (None, "", "1"):
-        return label
-    return f"{label} [{unit}]" if len(label) + len(unit) + 3 <= width else f"{label}\n[{unit}]"
+        return literal(label)
+    text = f"{label} [{unit}]" if len(label) + len(unit) + 3 <= width else f"{label}\n[{unit}]"
+    return literal(text)
 
 
 def figure(width: float, height: float) -> Figure:

@@ -16,6 +16,7 @@ import numpy as np
 
 from flopcast import stats
 from flopcast.errors import FlopcastValueError
+from flopcast.plots.axes import literal
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -112,10 +113,10 @@ def prior_posterior_plot(
         if log:
             ax.set_xscale("log")
         ax.set_title(name)
-        ax.set_xlabel(model[name].unit)
+        ax.set_xlabel(literal(model[name].unit))
         ax.set_yticks([])
     for ax in axes[len(names) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize="small", frameon=False)
-    fig.suptitle(f"{model.name}: prior and posterior ({calibration.method})")
+    fig.suptitle(literal(f"{model.name}: prior and posterior ({calibration.method})"))
     return fig

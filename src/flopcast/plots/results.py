@@ -220,10 +220,11 @@ def forest_plot(
         pa.ticks(ax, use_log, unit)
     if title is None:
         masses = " and ".join(f"{p:.0%}" for p in levels)
-        title = f"{result.model.name}: median and {masses} intervals ({result.n:,} draws)"
+        title = pa.literal(f"{result.model.name}: median and {masses} intervals ({result.n:,} draws)")
     fig.suptitle(title, fontsize=11)
     fig.legend(
-        list(handles.values()), list(handles), loc="outside lower center", ncol=_legend_columns(handles), frameon=False,
+        list(handles.values()), [pa.literal(h) for h in handles], loc="outside lower center",
+        ncol=_legend_columns(handles), frameon=False,
         fontsize=9,
     )  # fmt: skip
     return fig
@@ -343,9 +344,10 @@ def distribution_plot(
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     word = "cumulative distribution" if kind == "cdf" else "density"
-    fig.suptitle(f"{result.model.name}: {word} of {result.n:,} draws", fontsize=11)
+    fig.suptitle(pa.literal(f"{result.model.name}: {word} of {result.n:,} draws"), fontsize=11)
     fig.legend(
-        list(handles.values()), list(handles), loc="outside lower center", ncol=_legend_columns(handles), frameon=False,
+        list(handles.values()), [pa.literal(h) for h in handles], loc="outside lower center",
+        ncol=_legend_columns(handles), frameon=False,
         fontsize=9,
     )  # fmt: skip
     return fig

@@ -64,7 +64,7 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     from flopcast.plots import axes as pa
 
     names = [str(n) for n in ds["input"].values.tolist()]
-    labels = _input_labels(ds)
+    labels = [pa.literal(label) for label in _input_labels(ds)]
     base = float(ds["base"])
     at_low = np.asarray(ds["output_at_low"].values, dtype=float)
     at_high = np.asarray(ds["output_at_high"].values, dtype=float)
@@ -101,7 +101,8 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     if still:
         xlabel += "\n" + "\n".join(textwrap.wrap(f"no effect: {', '.join(still)}", 80))
     ax.set_xlabel(xlabel)
-    ax.set_title(title if title is not None else f"{output}: one-at-a-time swings (base {number(base, unit)})")
+    default = pa.literal(f"{output}: one-at-a-time swings (base {number(base, unit)})")
+    ax.set_title(title if title is not None else default)
     fig.legend(loc="outside lower center", ncol=2, fontsize="small", frameon=False)
     return fig
 
@@ -190,8 +191,9 @@ def sobol_plot(
                 raise FlopcastValueError(
                     f"sobol_plot(): {out!r} is not an output of this Dataset ({', '.join(all_outputs)})"
                 )
-    names = _input_labels(ds)
     from flopcast.plots import axes as pa
+
+    names = [pa.literal(label) for label in _input_labels(ds)]
 
     fig = pa.figure(max(5.0, 1.5 + 0.55 * len(names)), 2.2 + 2.6 * len(chosen))
     axes: Any = fig.subplots(len(chosen), 1, squeeze=False)[:, 0]
@@ -215,7 +217,7 @@ def sobol_plot(
         ax.axhline(0, color="black", linewidth=0.6)
         ax.set_ylabel("index")
         shown = str(sub["output_label"].values) if "output_label" in sub.coords else out
-        ax.set_title(f"log({shown})" if log else shown, fontsize="medium")
+        ax.set_title(pa.literal(f"log({shown})" if log else shown), fontsize="medium")
         ax.legend(fontsize="small", title=f"{100 * level:g}% intervals", title_fontsize="small")
     fig.suptitle(title if title is not None else f"Sobol' indices (n = {ds.attrs.get('n', '?')})")
     return fig
