@@ -240,3 +240,49 @@ def test_user_text_is_escaped_in_markdown(tmp_path: Path):
     for shown in ("&lt;sum&gt; model", "Parameters &lt;N&gt;", "MFU | *util*", "Load in $/MW and $5"):
         assert shown in page, shown
     assert "\\*" not in page and "&amp;lt;" not in page
+
+
+def test_prob_one_half_gives_one_50_percent_interval(tmp_path: Path, product_model):
+    rep = write_report(product_model, tmp_path, n=2000, sensitivity_n=64, prob=0.5, html=False)
+    text = (tmp_path / "report.md").read_text()
+    header = next(line for line in text.splitlines() if line.startswith("| quantity"))
+    assert [c.strip() for c in header.strip("|").split("|")] == ["quantity", "unit", "median", "50% interval", "mean"]
+    assert "*Medians, 50% intervals (log axes beyond a decade)*" in text and "50% and 50%" not in text
+    s = rep.summary.loc["ratio"]
+    assert (s["eti_lower"], s["eti_upper"]) == (s["eti50_lower"], s["eti50_upper"])
+
+
+def test_forest_plot_draws_each_mass_once(product_model):
+    pytest.importorskip("matplotlib")
+    from flopcast.plots import forest_plot
+
+    fig = forest_plot(product_model.simulate(500, seed=1), probs=(0.5, 0.5))
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["50% interval", "median"]
+
+
+def test_single_draw_says_intervals_need_two_draws(tmp_path: Path, product_model):
+    from flopcast.errors import SmallSampleWarning
+
+    with pytest.warns(SmallSampleWarning):
+        rep = write_report(product_model, tmp_path, n=1, sensitivity_n=64, html=False)
+    text = (tmp_path / "report.md").read_text()
+    import re
+
+    assert not re.search(r"\bnan\b", text) and "constant" not in text and "depends on no uncertain" not in text
+    assert "1 draw," in text and "1 draws" not in text
+    assert "in the single finite draw; an interval needs at least 2 draws" in text
+    assert "An interval needs at least 2 draws (this run has 1 draw)" in text
+    assert rep.skipped["ratio"].startswith("a single draw: variance-based indices need at least 2 draws")
+    row_cells = next(line for line in text.splitlines() if line.startswith("| `ratio`")).strip("|").split("|")
+    assert [c.strip() for c in row_cells][3:5] == ["-", "-"]
+
+
+def test_a_users_draws_file_is_never_removed(tmp_path: Path, product_model):
+    """docs/cli.md: a rerun without draws removes flopcast's own draws.nc, never one of the user's."""
+    from flopcast.output_folder import OutputFolderError
+
+    (tmp_path / "draws.nc").write_text("my own draws")
+    with pytest.raises(OutputFolderError, match="draws.nc"):
+        write_report(product_model, tmp_path, n=200, sensitivity_n=64, html=False)
+    write_report(product_model, tmp_path, n=200, sensitivity_n=64, html=False, force=True)
+    assert (tmp_path / "draws.nc").read_text() == "my own draws"

@@ -163,7 +163,7 @@ def row(values: Sequence[float | tuple[float, float]], unit: str | None = None, 
     The style is plain digits when every value lies between 0.001 and a million, else scientific notation for
     all of them, so ``9,000`` does not sit beside ``2.5e6``. A unit that starts with a currency code gives money:
     ``$75.9M``. A pair ``(low, high)`` is an interval, written ``low – high`` (the value alone when both ends
-    are equal).
+    are equal, ``-`` when both are NaN: undefined).
 
     Parameters
     ----------
@@ -202,7 +202,9 @@ def row(values: Sequence[float | tuple[float, float]], unit: str | None = None, 
 
     out = []
     for item in items:
-        if len(item) == 2 and item[0] != item[1]:
+        if len(item) == 2 and math.isnan(item[0]) and math.isnan(item[1]):
+            out.append("-")  # undefined (one draw has no interval), as fixed() writes it
+        elif len(item) == 2 and item[0] != item[1]:
             out.append(f"{one(item[0])}{DASH}{one(item[1])}")
         else:
             out.append(one(item[0]))

@@ -179,7 +179,7 @@ def forest_plot(
     from flopcast.plots import axes as pa
 
     names = _names(result, quantities)
-    levels = sorted((check_probability(p, "probs") for p in probs), reverse=True)
+    levels = sorted({check_probability(p, "probs") for p in probs}, reverse=True)  # each mass once
     if not levels:
         raise FlopcastValueError("probs must hold at least one interval mass, e.g. (0.9, 0.5)")
     refs_all = _references(result, reference, reference_label)
