@@ -95,7 +95,7 @@ Block = Heading | Paragraph | Table | Figure | Preformatted
 
 
 #: Characters Markdown may read as markup inside a line (``$`` starts math on GitHub): backslash-escaped.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#~$])")
+_MD_SPECIAL = re.compile(r"([\\`*\[\]#~$]|(?<![^\W_])_|_(?![^\W_]))")  # '_' inside a word is no markup
 #: What would start a list at the start of a paragraph: ``- a``, ``+ a``, ``1. a``.
 _MD_BULLET = re.compile(r"^([-+])")
 _MD_NUMBERED = re.compile(r"^(\d+)([.)])")
@@ -113,6 +113,8 @@ def escape_markdown(text: object) -> str:
     Parameters &lt;N&gt;, MFU | \*util\*
     >>> print(escape_markdown("line one\n# not a heading & &amp;"))
     line one \# not a heading & &amp;amp;
+    >>> print(escape_markdown("video_minute/day, _x_"))
+    video_minute/day, \_x\_
     >>> print(escape_markdown("- not a list"))
     \- not a list
     >>> print(escape_markdown("1. nor this"))
