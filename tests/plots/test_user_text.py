@@ -48,8 +48,18 @@ def test_dollar_signs_in_user_text_are_not_math():
         assert not [t for t in shown if DOLLAR.search(t)], (name, shown)
         joined = "\n".join(shown)
         if name in ("tornado", "sobol"):
-            assert "Load in \\$/MW and \\$5" in joined and "PUE \\$x\\$" in joined, (name, shown)
+            assert "Load in \\$/MW" in joined and "and \\$5" in joined and "PUE \\$x\\$" in joined, (name, shown)
         else:
             assert "Power \\$P\\$ in \\$MW" in joined, (name, shown)
         if name in ("forest", "distributions"):
             assert "\\$old\\$ guess" in joined and "costs in \\$ and \\$\\$" in joined, (name, shown)
+
+
+def test_upright_sobol_labels_wrap_under_their_bars():
+    from flopcast.analysis.sensitivity import sobol
+    from flopcast.plots import sobol_plot
+
+    fig = sobol_plot(sobol(dollar_model(), "power", n=64, seed=0))
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "Load in \\$/MW\nand \\$5" in labels and "PUE \\$x\\$" in labels  # long labels on two lines, none overlap
+    assert all(len(line) <= 14 for label in labels for line in label.split("\n"))

@@ -107,6 +107,10 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     return fig
 
 
+#: Characters per line of an upright input label under its pair of bars (the figure gives each ~1.2 inches).
+UPRIGHT_LABEL_WIDTH = 14
+
+
 def _multiplicative(base: float, at_low: np.ndarray, at_high: np.ndarray) -> bool:
     """Whether a log axis shows the swings best: positive values over a decade, or swings that are ratios.
 
@@ -208,11 +212,12 @@ def sobol_plot(
         x = np.arange(len(names))
         ax.bar(x - width / 2, s1[order], width, yerr=c1[order], capsize=3, color=_LOW_COLOR, label="first order S1")
         ax.bar(x + width / 2, st[order], width, yerr=ct[order], capsize=3, color=_HIGH_COLOR, label="total ST")
+        upright = len(names) <= 4  # few inputs: labels upright, each wrapped to the width of its bars
         ax.set_xticks(
             x,
-            [names[i] for i in order],
-            rotation=30 if len(names) > 4 else 0,
-            ha="right" if len(names) > 4 else "center",
+            ["\n".join(textwrap.wrap(names[i], UPRIGHT_LABEL_WIDTH)) if upright else names[i] for i in order],
+            rotation=0 if upright else 30,
+            ha="center" if upright else "right",
         )
         ax.axhline(0, color="black", linewidth=0.6)
         ax.set_ylabel("index")
