@@ -122,3 +122,52 @@ def test_warnings_are_one_line_each_without_source_paths(tmp_path, capsys):
     assert status == 0
     assert err and all(line.startswith("flopcast: warning: ") for line in err), err
     assert any("'root'" in line and "not finite" in line for line in err)
+
+
+RARE = """import flopcast as fc
+import numpy as np
+
+m = fc.Model("rare")
+m.assume("x", fc.lognormal(1, 10))
+
+
+@m.derive
+def y(x):
+    if np.any(x > 40):
+        raise ValueError("too big")
+    return x * 2
+"""
+
+SECTION = """import flopcast as fc
+
+m = fc.Model("sec")
+m.assume("x", fc.lognormal(1, 10))
+
+
+def boom(model, result):
+    raise RuntimeError("section bug")
+
+
+m.present(sections=[fc.ReportSection("Boom", boom)])
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "command", "message"),
+    [
+        (RARE, "report", "your model's derived quantity 'y' raised ValueError: too big at model.py, line 11, in y"),
+        (SECTION, "audit", "your model's code raised RuntimeError: section bug at model.py, line 8, in boom"),
+    ],
+)
+def test_an_error_of_the_users_code_is_theirs_with_their_traceback(tmp_path, capsys, source, command, message):
+    """Not 'a bug in flopcast': the user's frames (to debug), one line naming what raised, exit status 2."""
+    (tmp_path / "model.py").write_text(source)
+    args = [command, str(tmp_path / "model.py")]
+    if command == "report":
+        args += ["--out", str(tmp_path / "out"), "--n", "100000", "--no-html"]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "bug in flopcast" not in err
+    assert err.startswith(f'Traceback (most recent call last):\n  File "{tmp_path / "model.py"}"')
+    assert "flopcast/" not in err  # flopcast's own frames, above the user's, are left out
+    assert err.strip().splitlines()[-1].startswith(f"flopcast: error: {message}")

@@ -180,3 +180,13 @@ def test_simulate_is_typed_by_what_it_returns(tmp_path):
     out, _, _ = api.run([str(code), "--config-file", str(config), "--cache-dir", str(tmp_path / "cache")])
     revealed = [line.split("Revealed type is ")[1] for line in out.splitlines() if "Revealed type" in line]
     assert revealed == ['"flopcast.result.Result"', '"flopcast.result.StreamedResult"', '"flopcast.result.Result"']
+
+
+def test_an_error_of_the_users_function_names_the_quantity_from_a_worker_process_too():
+    """The note that names the quantity is added where the graph runs, and travels back from a worker."""
+    from tests.engine.contract import failing_model
+
+    for workers in (1, 2):
+        with pytest.raises(ZeroDivisionError, match="a draw of x above 0.999") as info:
+            failing_model().simulate(20_000, seed=0, chunk_size=10_000, workers=workers)
+        assert "derived quantity 'y' of model 'failing'" in info.value.__notes__[0]

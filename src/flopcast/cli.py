@@ -18,8 +18,10 @@ Output: aligned tables with engineering notation and units on standard output; w
 document on standard output and nothing else. A progress bar appears on standard error for runs longer than a
 second when it is a terminal. User errors (a bad option, an unknown model or quantity, a file that does not
 define a model: every :class:`~flopcast.errors.FlopcastError`) print one line, ``flopcast: error: ...``, on
-standard error and exit with status 2; set ``FLOPCAST_DEBUG=1`` to see the traceback instead. Any other error is
-a bug of flopcast: its traceback is printed, with how to report it, and the status is 1. When the reader of the
+standard error and exit with status 2; set ``FLOPCAST_DEBUG=1`` to see the traceback instead. An error raised
+by the user's own model code (its traceback passes through the model file's folder, or a derived function raised
+it) prints the user's frames and one line naming what raised it, with status 2. Any other error is a bug of
+flopcast: its traceback is printed, with how to report it, and the status is 1. When the reader of the
 output goes away (``flopcast audit | head -2``) the command ends quietly with status 0.
 
 Examples
@@ -54,7 +56,7 @@ from flopcast.report import DEFAULT_SENSITIVITY_N
 if TYPE_CHECKING:
     from flopcast.model import Model
 
-__all__ = ["UsageError", "build_parser", "main"]
+__all__ = ["UsageError", "UserCodeError", "build_parser", "main"]
 
 #: Exit status of user errors (as argparse uses).
 USAGE_ERROR = 2
@@ -575,6 +577,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FlopcastError as exc:
         if debug:
             raise
+        if isinstance(exc, UserCodeError):
+            print(exc.details, file=sys.stderr)
         print(f"flopcast: error: {_one_line(exc)}", file=sys.stderr)
         return USAGE_ERROR
     except MemoryError:
@@ -610,8 +614,77 @@ def _run(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         raise UsageError(f"choose a command: {', '.join(_COMMANDS)} (see 'flopcast --help')")
-    _COMMANDS[args.command](args)
+    try:
+        _COMMANDS[args.command](args)
+    except (FlopcastError, MemoryError):
+        raise
+    except Exception as exc:
+        blamed = _users_error(exc, getattr(args, "model", None))
+        if blamed is None:
+            raise  # entirely inside flopcast: a bug of ours
+        raise blamed from exc
     return 0
+
+
+class UserCodeError(FlopcastError):
+    """An error raised by the user's own code (a derived function, a report section): not a bug of flopcast.
+
+    ``details`` holds the traceback from the user's first frame on, printed above the one-line message.
+    """
+
+    def __init__(self, message: str, details: str) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+def _users_error(exc: Exception, spec: str | None) -> UserCodeError | None:
+    """``exc`` as the user's error when its traceback passes through their model's folder, else None.
+
+    A derived function's error carries a note naming the quantity (added by the graph, even in a worker process).
+    """
+    from flopcast.cli_models import model_folder
+    from flopcast.model.graph import DERIVED_NOTE
+
+    folder = model_folder(spec) if spec else None
+    if folder is None:
+        return None  # a built-in model: its code is flopcast's
+    tb = exc.__traceback__
+    while tb is not None and not _is_users(tb.tb_frame.f_code.co_filename, folder):
+        tb = tb.tb_next
+    notes = [n for n in getattr(exc, "__notes__", ()) if isinstance(n, str) and n.startswith(DERIVED_NOTE)]
+    if tb is None and not notes:
+        return None
+    # The user's frames only (flopcast's, above them, would hide them); the whole chain when they ran elsewhere.
+    details = "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__)).rstrip()
+    what = "code"
+    if notes:
+        what = "derived quantity " + notes[0].removeprefix(DERIVED_NOTE).split(" ", 1)[0]
+    where = ""
+    if tb is not None:
+        last = traceback.extract_tb(tb)[-1]
+        for frame in reversed(traceback.extract_tb(tb)):
+            if _is_users(frame.filename, folder):
+                last = frame
+                break
+        where = f" at {os.path.basename(last.filename)}, line {last.lineno}, in {last.name}"
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return UserCodeError(
+        f"your model's {what} raised {type(exc).__name__}{': ' + message if message else ''}{where} "
+        "(its traceback is above; this is not a bug of flopcast's)",
+        details,
+    )
+
+
+def _is_users(filename: str, folder: str) -> bool:
+    """A source file of the user's: in their model's folder, not flopcast's package or an installed library."""
+    import sysconfig
+
+    path = os.path.abspath(filename)
+    if not path.startswith(folder + os.sep):
+        return False
+    ours = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    libraries = {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return not path.startswith(ours) and not any(lib and path.startswith(lib + os.sep) for lib in libraries)
 
 
 def _one_line(exc: BaseException | str) -> str:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -45,6 +46,7 @@ __all__ = [
     "latency_config_keys",
     "latency_prediction",
     "load_model",
+    "model_folder",
 ]
 
 DEFAULT_MODEL = "uncertain"
@@ -105,6 +107,25 @@ def load_model(spec: str) -> Model:
             "or path/to/file.py:name"
         )
     return _from_file(path, attr)
+
+
+def model_folder(spec: str) -> str | None:
+    """The absolute folder of the model file ``spec`` names, or None for a built-in model (or no file).
+
+    Examples
+    --------
+    >>> model_folder("uncertain") is None
+    True
+    >>> model_folder("/tmp/m.py:build")
+    '/tmp'
+    """
+    if spec in builtin_models():
+        return None
+    try:
+        path, _ = _split_file_spec(spec)
+    except ModelNotFound:
+        return None
+    return None if path is None else os.path.dirname(os.path.abspath(path))
 
 
 def _split_file_spec(spec: str) -> tuple[Path | None, str | None]:

@@ -123,3 +123,20 @@ def test_graph_pickles_and_with_node_leaves_the_original_alone():
     assert "double" not in g and "double" in g2
     g3 = pickle.loads(pickle.dumps(g2))
     assert g3.order == ("a", "double") and g3.evaluate({}, outputs=["double"]) == {"double": 6.0}
+
+
+def _too_big(a):
+    if np.any(a > 2):
+        raise ValueError("too big")
+    return a
+
+
+def test_an_error_of_a_derived_function_keeps_its_type_and_names_the_quantity():
+    """The user's error is theirs (same type and message), with a note saying which quantity raised it."""
+    g = Graph([fc.Assumption("a", 1.0), fc.Derived("y", _too_big)], owner="model 'rare'")
+    with pytest.raises(ValueError, match="too big") as info:
+        g.evaluate({"a": np.arange(4.0)}, outputs=["y"], n=4)
+    assert str(info.value) == "too big"
+    assert info.value.__notes__ == [
+        "flopcast: raised by the function of derived quantity 'y' of model 'rare', on a piece of 4 draws"
+    ]

@@ -16,7 +16,7 @@ import numpy as np
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.model.nodes import Assumption, Derived, Node
 
-__all__ = ["Graph"]
+__all__ = ["DERIVED_NOTE", "Graph", "derived_note"]
 
 #: One step of an evaluation plan: ``(name, function or None, inputs, names to drop after it)``. A ``None``
 #: function marks a value read from the caller's values (an assumption or a quantity the graph is cut at).
@@ -222,7 +222,13 @@ class Graph:
                 env[name] = np.float64(value) if type(value) in (float, int) else value
                 continue
             args = [env[i] for i in inputs]
-            value = function(*args)
+            try:
+                value = function(*args)
+            except Exception as exc:
+                # The user's function raised: keep its type and message (callers catch them), and say which
+                # quantity it was. A note travels with the error through pickling (worker processes).
+                exc.add_note(derived_note(name, self.owner, args))
+                raise
             if n is not None:
                 value = _elementwise(name, value, args, n)
             env[name] = value
@@ -230,6 +236,26 @@ class Graph:
                 del env[d]
         # Numbers come back as Python floats (point values went in as numpy scalars).
         return {name: float(v) if type(v) is np.float64 else v for name, v in ((o, env[o]) for o in outputs)}
+
+
+#: How the note that :meth:`Graph.evaluate` adds to an error of a derived function starts (the command reads it).
+DERIVED_NOTE = "flopcast: raised by the function of derived quantity "
+
+
+def derived_note(name: str, owner: str, args: list[Any]) -> str:
+    """The note added to an error raised by the function of derived quantity ``name``.
+
+    Examples
+    --------
+    >>> derived_note("y", "model 'rare'", [np.ones(3)])
+    "flopcast: raised by the function of derived quantity 'y' of model 'rare', on a piece of 3 draws"
+    """
+    try:
+        sizes = [int(np.size(a)) for a in args if isinstance(a, np.ndarray) and a.ndim]
+    except Exception:  # pragma: no cover - only numpy arrays are measured
+        sizes = []
+    on = f", on a piece of {max(sizes):,} draws" if sizes else ""
+    return f"{DERIVED_NOTE}{name!r} of {owner}{on}"
 
 
 def _point_value(node: Assumption) -> float:
