@@ -47,3 +47,22 @@ def test_a_missing_name_in_a_file_is_named(tmp_path):
     path.write_text(USER_FILE)
     with pytest.raises(ModelNotFound, match=r"defines no 'other'"):
         load_model(f"{path}:other")
+
+
+@pytest.mark.parametrize(
+    ("source", "spec", "message"),
+    [
+        ("import sys\nsys.exit(3)\n", "model.py", "model.py called sys.exit(3) when run; a model file must define"),
+        ("import sys\n\n\ndef build():\n    sys.exit()\n", "model.py:build", "model.py:build() called sys.exit()"),
+    ],
+)
+def test_a_file_that_exits_is_a_one_line_error_not_the_commands_exit(tmp_path, capsys, source, spec, message):
+    """sys.exit(3) at import ended 'flopcast describe' silently with status 3; it is an error naming the file."""
+    from flopcast.cli import main
+
+    (tmp_path / "model.py").write_text(source)
+    with pytest.raises(ModelNotFound, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_model(str(tmp_path / spec))
+    assert main(["describe", str(tmp_path / spec)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"flopcast: error: {tmp_path / 'model.py'}")

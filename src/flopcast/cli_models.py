@@ -189,6 +189,8 @@ def _run_file(path: Path) -> Any:
     sys.path.insert(0, folder)
     try:
         spec.loader.exec_module(module)
+    except SystemExit as exc:  # sys.exit() at import must not end the command silently with the file's status
+        raise ModelNotFound(f"{path} {_exited(exc)} when run; a model file must define a model, not exit") from None
     except Exception as exc:  # the user's code: report what it raised in one line
         message = str(exc).splitlines()[0] if str(exc) else ""
         raise ModelNotFound(f"{path} raised {type(exc).__name__} when run: {message}") from exc
@@ -196,6 +198,12 @@ def _run_file(path: Path) -> Any:
         if sys.path and sys.path[0] == folder:
             del sys.path[0]
     return module
+
+
+def _exited(exc: SystemExit) -> str:
+    """How the user's code exited, for a one-line error: ``called sys.exit(3)``."""
+    code = exc.code
+    return f"called sys.exit({'' if code is None else _short(repr(code), 40)})"
 
 
 def _returns_model(fn: Callable[..., Any]) -> bool:
@@ -248,6 +256,8 @@ def _as_model(value: Any, where: str) -> Model:
             raise ModelNotFound(f"{where} takes arguments; name a Model or a function of no arguments")
         try:
             got = value()
+        except SystemExit as exc:
+            raise ModelNotFound(f"{where}() {_exited(exc)}; it must return a flopcast Model") from None
         except Exception as exc:  # the user's code
             message = str(exc).splitlines()[0] if str(exc) else ""
             raise ModelNotFound(f"{where}() raised {type(exc).__name__}: {message}") from exc
