@@ -258,3 +258,41 @@ def test_assumption_files_from_describe_toml_into_report(tmp_path: Path, user_mo
     bad = tmp_path / "bad.toml"
     bad.write_text('[assumptions.rate]\nfamily = "point"\nvalue = 1e15\nunit = "FLOP"\n')
     assert_user_error(run("describe", str(user_model), "--assumptions", str(bad)), "bad.toml", "assumptions.rate.unit")
+
+
+NOISY = """import flopcast as fc
+
+print("hello from my model")
+m = fc.Model("noisy")
+m.assume("x", fc.lognormal(1, 10))
+
+
+@m.derive
+def y(x):
+    print("computing y")
+    return x * 2
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["describe", "--json"], ["describe", "--toml"], ["sensitivity", "--n", "256", "--json"], ["audit", "--json"],
+     ["report", "--n", "1000", "--sensitivity-n", "256", "--no-html", "--json"]],
+)  # fmt: skip
+def test_what_the_users_model_prints_goes_to_stderr_with_json(tmp_path: Path, capsys, args: list[str]):
+    """stdout holds the one document (docs/cli.md: 'nothing else'), even when the model file prints."""
+    from flopcast.cli import main
+
+    (tmp_path / "noisy.py").write_text(NOISY)
+    extra = ["--out", str(tmp_path / "out")] if args[0] == "report" else []
+    assert main([args[0], str(tmp_path / "noisy.py"), *args[1:], *extra]) == 0
+    out, err = capsys.readouterr()
+    assert "hello from my model" in err and "hello" not in out
+    if "--toml" in args:
+        import tomllib
+
+        assert tomllib.loads(out)["model"] == "noisy"
+    else:
+        assert json.loads(out)["model" if args[0] != "report" else "provenance"]
+    if args[0] != "describe":
+        assert "computing y" in err

@@ -35,6 +35,7 @@ uncertain     the article's formulas, each assumption a sourced distribution, MA
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import math
@@ -44,7 +45,7 @@ import textwrap
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from flopcast.analysis.sobol import MIN_RELIABLE_N
 from flopcast.cli_models import DEFAULT_MODEL, builtin_models, load_model
@@ -300,8 +301,17 @@ def _clean(value: Any) -> Any:
     return value
 
 
+#: The command's standard output while the user's code runs with its prints sent to stderr (see :func:`_run`).
+_document: list[TextIO] = []
+
+
+def _print_document(text: str, end: str = "\n") -> None:
+    """Print the one document of ``--json`` or ``--toml`` on the command's standard output."""
+    print(text, end=end, file=_document[-1] if _document else sys.stdout)
+
+
 def _print_json(data: Any) -> None:
-    print(json.dumps(_clean(json.loads(json.dumps(data, default=_json_default))), indent=2, allow_nan=False))
+    _print_document(json.dumps(_clean(json.loads(json.dumps(data, default=_json_default))), indent=2, allow_nan=False))
 
 
 def _check_output(model: Any, name: str | None) -> str:
@@ -329,7 +339,8 @@ def _cmd_models(args: argparse.Namespace) -> None:
 
 def _model(args: argparse.Namespace) -> Model:
     """The model a command names, with the assumptions of ``--assumptions FILE`` when given."""
-    model = load_model(args.model)
+    with contextlib.redirect_stdout(sys.stderr):  # what the model file prints is not the command's output
+        model = load_model(args.model)
     if getattr(args, "assumptions", None):
         from flopcast.assumption_files import replace_from
 
@@ -342,7 +353,7 @@ def _cmd_describe(args: argparse.Namespace) -> None:
     if args.toml:
         from flopcast.assumption_files import dumps
 
-        print(dumps(model), end="")
+        _print_document(dumps(model), end="")
         return
     desc = model.describe()
     if args.json:
@@ -614,8 +625,15 @@ def _run(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         raise UsageError(f"choose a command: {', '.join(_COMMANDS)} (see 'flopcast --help')")
+    document = getattr(args, "json", False) or getattr(args, "toml", False)
     try:
-        _COMMANDS[args.command](args)
+        if document:
+            # stdout holds the one document, nothing else: the user's code prints to stderr meanwhile.
+            _document.append(sys.stdout)
+            with contextlib.redirect_stdout(sys.stderr):
+                _COMMANDS[args.command](args)
+        else:
+            _COMMANDS[args.command](args)
     except (FlopcastError, MemoryError):
         raise
     except Exception as exc:
@@ -623,6 +641,9 @@ def _run(argv: Sequence[str] | None) -> int:
         if blamed is None:
             raise  # entirely inside flopcast: a bug of ours
         raise blamed from exc
+    finally:
+        if document:
+            _document.pop()
     return 0
 
 
