@@ -296,3 +296,48 @@ def test_what_the_users_model_prints_goes_to_stderr_with_json(tmp_path: Path, ca
         assert json.loads(out)["model" if args[0] != "report" else "provenance"]
     if args[0] != "describe":
         assert "computing y" in err
+
+
+NANM = """import flopcast as fc
+
+m = fc.Model("nanny")
+m.assume("margin", fc.normal(-1, 3), unit="USD")
+m.assume("scale", fc.lognormal(1, 10))
+m.assume("fixed", 7, unit="USD")
+
+
+@m.derive(unit="USD**0.5")
+def root(margin):
+    return fc.sqrt(margin)
+
+
+@m.derive(unit="USD")
+def const(fixed):
+    return fixed * 2
+
+
+@m.derive(unit="USD")
+def fine(margin, scale):
+    return margin * scale
+"""
+
+
+def test_sensitivity_explains_the_output_the_report_would(tmp_path: Path, capsys, monkeypatch):
+    """Not the first headline output whose draws are NaN (root) nor a constant one, but the first that varies;
+    an output that is not always positive is analysed itself, and the error that advises log=False names --no-log.
+    """
+    import warnings
+
+    from flopcast import cli
+
+    (tmp_path / "nanm.py").write_text(NANM)
+    model = str(tmp_path / "nanm.py")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert cli.main(["sensitivity", model, "--n", "256", "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert (data["output"], data["log"]) == ("fine", False)
+        monkeypatch.setattr(cli, "_sensitivity_output", lambda model, name, seed: ("fine", True))
+        assert cli.main(["sensitivity", model, "--output", "fine", "--n", "256"]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert "(--no-log)" in err and "log=False" not in err

@@ -163,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
         "flopcast sensitivity refined --output train_gpu_months",
     )
     add_model(p)
-    p.add_argument("--output", metavar="NAME", help="the output to explain (default: the first headline output)")
+    p.add_argument(
+        "--output", metavar="NAME", help="the output to explain (default: the first headline output that varies)"
+    )
     p.add_argument(
         "--n",
         type=_power_of_two,
@@ -411,9 +413,13 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
     output = _check_output(model, args.output)
     if not model.uncertain:
         raise UsageError(f"model {model.name!r} has no uncertain assumption: there is nothing to rank")
-    log = not args.no_log and model.point()[output] > 0
+    output, positive = _sensitivity_output(model, args.output, args.seed)
+    log = not args.no_log and positive
     _status(args, f"Sobol' indices of {'log(' + output + ')' if log else output}, n = {args.n} ...")
-    indices = sobol(model, output, n=args.n, seed=args.seed, log=log)
+    try:
+        indices = sobol(model, output, n=args.n, seed=args.seed, log=log)
+    except FlopcastError as exc:  # the library's advice names its argument; give the command's option
+        raise UsageError(str(exc).replace("(log=False)", "(--no-log)")) from exc
     swings = tornado(model, output)
     ranked = ranking_rows(indices, output)
     at = {
@@ -456,6 +462,34 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
     print()
     headers = ["rank", "input", "ST", "ST 95%", "S1", "output at 5%", "output at 95%", "swing"]
     print(table(headers, rows, "rlrrrrrr", max_width=WIDTH, wrap=[1]))
+
+
+#: Draws of the run that screens the outputs of ``flopcast sensitivity`` (NaN, constant, not positive).
+SCREENING_N = 10_000
+
+
+def _sensitivity_output(model: Model, name: str | None, seed: int) -> tuple[str, bool]:
+    """The output ``flopcast sensitivity`` explains, and whether its draws are all positive (then: of its log).
+
+    Without ``--output``, the first headline output that varies with finite draws, as the report chooses
+    (:func:`flopcast.report_summary.screen_outputs` on a run of :data:`SCREENING_N` draws).
+    """
+    import numpy as np
+
+    from flopcast.report_summary import screen_outputs
+
+    names = [name] if name is not None else list(model.headline)
+    result = model.simulate(SCREENING_N, seed=seed, keep=names)
+    if name is None:
+        kept, skipped = screen_outputs(result, names)
+        if not kept:
+            reasons = "; ".join(f"{n!r}: {why}" for n, why in skipped.items())
+            raise UsageError(
+                f"no headline output of model {model.name!r} can be ranked ({reasons}); name one with --output"
+            )
+        name = kept[0]
+    with np.errstate(invalid="ignore"):
+        return name, bool(np.all(np.asarray(result[name], dtype=float) > 0))
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
