@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,7 @@ from flopcast.formatting import WIDTH, distribution, number, table
 if TYPE_CHECKING:
     from flopcast.model import Model
 
-__all__ = ["Description", "describe_model", "format_description"]
+__all__ = ["Description", "describe_model", "exact_repr", "format_description"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,42 @@ class Description:
         return format_description(self)
 
 
+def exact_repr(value: Any) -> str:
+    """A distribution written with its parameters at full precision (``repr`` of floats), for machines.
+
+    ``repr(dist)`` rounds to 6 significant digits for people; this reads back to the same floats.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> d = fc.lognormal(7e10, 4e11)
+    >>> repr(d)
+    'LogNormal(mu=25.8432, sigma=0.529825)'
+    >>> exact_repr(d)
+    'LogNormal(mu=25.84324573152508, sigma=0.5298250484114501)'
+    >>> exact_repr(fc.choice([1, 2.5], [0.25, 0.75]))
+    'Choice(values=(1.0, 2.5), probs=(0.25, 0.75), labels=None)'
+    """
+    from flopcast.distributions import Distribution
+
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(exact_repr(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, Distribution) and dataclasses.is_dataclass(value):
+        args = ", ".join(f"{f.name}={exact_repr(getattr(value, f.name))}" for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({args})"
+    frozen = getattr(value, "frozen", None)  # a scipy.stats distribution wrapped
+    if isinstance(value, Distribution) and frozen is not None:
+        args = [exact_repr(float(a)) if isinstance(a, int | float) else repr(a) for a in frozen.args]
+        args += [
+            f"{k}={exact_repr(float(v)) if isinstance(v, int | float) else repr(v)}" for k, v in frozen.kwds.items()
+        ]
+        return f"{type(value).__name__}({frozen.dist.name}({', '.join(args)}))"
+    return repr(value)
+
+
 def describe_model(model: Model) -> Description:
     """Rows for the assumptions (distribution, 90% interval, unit, source) and the derived quantities."""
     assumptions = []
@@ -35,7 +72,7 @@ def describe_model(model: Model) -> Description:
             {
                 "name": name,
                 "label": a.label,
-                "distribution": repr(dist),
+                "distribution": exact_repr(dist),
                 "summary": distribution(dist, a.unit),
                 "point": float(dist.point_value()),
                 "interval_90": (round(float(lo), 12), round(float(hi), 12)),
