@@ -341,3 +341,31 @@ def test_sensitivity_explains_the_output_the_report_would(tmp_path: Path, capsys
         assert cli.main(["sensitivity", model, "--output", "fine", "--n", "256"]) == 2
     err = capsys.readouterr().err.splitlines()[-1]
     assert "(--no-log)" in err and "log=False" not in err
+
+
+LABELLED = """import flopcast as fc
+
+m = fc.Model("labelled")
+m.assume("params", fc.lognormal(7e10, 4e11), unit="parameter", label="Parameters <N>")
+m.assume("tokens", fc.lognormal(5e12, 2e13), unit="token")
+
+
+@m.derive(unit="parameter*token", label="Parameter-tokens of the training run, a label long enough to wrap")
+def work(params, tokens):
+    return params * tokens
+"""
+
+
+@pytest.mark.parametrize("command", ["report", "sensitivity"])
+def test_terminal_tables_show_the_labels_the_user_gave(tmp_path: Path, capsys, command: str):
+    """As report.md does ('label (`name`)'): the label a reader knows, and the name the options take."""
+    from flopcast.cli import main
+
+    (tmp_path / "lab.py").write_text(LABELLED)
+    extra = ["--out", str(tmp_path / "out"), "--n", "2000", "--no-html"] if command == "report" else ["--n", "256"]
+    assert main([command, str(tmp_path / "lab.py"), *extra]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 120
+    assert "Parameter-tokens of the training run" in out and "(work)" in out
+    if command == "sensitivity":
+        assert "Parameters <N> (params)" in out and "  tokens  " in out  # no label: the name alone

@@ -316,6 +316,15 @@ def _print_json(data: Any) -> None:
     _print_document(json.dumps(_clean(json.loads(json.dumps(data, default=_json_default))), indent=2, allow_nan=False))
 
 
+def _named(model: Model, name: str) -> str:
+    """A quantity as people read it in the command's tables: ``label (name)``, or the name when it has no label.
+
+    As in report.md, the label the model gives (``label=``) comes first and the name (what options take) after.
+    """
+    label = model[name].label
+    return name if not label or label == name else f"{label} ({name})"
+
+
 def _check_output(model: Any, name: str | None) -> str:
     from flopcast.engine import check_runnable
 
@@ -430,11 +439,13 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
     if args.json:
         for row in ranked:
             lo, hi = at.get(row["input"], (math.nan, math.nan))
-            row.update({"output_at_low": lo, "output_at_high": hi, "swing": abs(hi - lo)})
+            row.update({"label": model[row["input"]].label, "output_at_low": lo, "output_at_high": hi,
+                        "swing": abs(hi - lo)})  # fmt: skip
         _print_json(
             {
                 "model": model.name,
                 "output": output,
+                "label": model[output].label,
                 "unit": unit,
                 "log": log,
                 "n": int(indices.attrs.get("n", args.n)),
@@ -448,10 +459,11 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
     for rank, row in enumerate(ranked, 1):
         lo, hi = at.get(row["input"], (math.nan, math.nan))
         rows.append(
-            [str(rank), row["input"], fixed(row["ST"]), interval(row["ST_lower"], row["ST_upper"], decimals=3),
-             fixed(row["S1"]), *format_row([lo, hi, abs(hi - lo)], unit)]
+            [str(rank), _named(model, row["input"]), fixed(row["ST"]),
+             interval(row["ST_lower"], row["ST_upper"], decimals=3), fixed(row["S1"]),
+             *format_row([lo, hi, abs(hi - lo)], unit)]
         )  # fmt: skip
-    target = f"log({output})" if log else output
+    target = f"log({_named(model, output)})" if log else _named(model, output)
     base = number(float(swings["base"]), unit)
     for line in (
         f"Drivers of {target} [{unit}] in model {model.name!r}: total (ST) and first-order (S1) Sobol' indices",
@@ -540,7 +552,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
         r = s.loc[name]
         refs = references.get(name, {}) if shown else {}
         cells = format_row([r["median"], (r["eti_lower"], r["eti_upper"]), *refs.values()], r["unit"])
-        row = [name, str(r["unit"]), *cells[:2]]
+        row = [_named(model, name), str(r["unit"]), *cells[:2]]
         if shown:  # the references in the row's number style, one a line
             row.append("\n".join(f"{label}: {text}" for label, text in zip(refs, cells[2:], strict=True)))
         rows.append(row)
