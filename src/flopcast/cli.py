@@ -465,13 +465,12 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
         )  # fmt: skip
     target = f"log({_named(model, output)})" if log else _named(model, output)
     base = number(float(swings["base"]), unit)
-    for line in (
-        f"Drivers of {target} [{unit}] in model {model.name!r}: total (ST) and first-order (S1) Sobol' indices",
-        f"(n = {indices.attrs.get('n', args.n)} base samples, seed {args.seed}, 95% bootstrap intervals), and the",
-        f"output with each input at its 5% / 95% quantile, the others at their medians (base {base})",
-    ):
-        print(textwrap.fill(line, WIDTH, break_on_hyphens=False))
-    print()
+    intro = (  # one paragraph filled to the width: the output's label makes the first line longer
+        f"Drivers of {target} [{unit}] in model {model.name!r}: total (ST) and first-order (S1) Sobol' indices "
+        f"(n = {indices.attrs.get('n', args.n)} base samples, seed {args.seed}, 95% bootstrap intervals), and the "
+        f"output with each input at its 5% / 95% quantile, the others at their medians (base {base})"
+    )
+    print(textwrap.fill(intro, WIDTH, break_on_hyphens=False) + "\n")
     headers = ["rank", "input", "ST", "ST 95%", "S1", "output at 5%", "output at 95%", "swing"]
     print(table(headers, rows, "rlrrrrrr", max_width=WIDTH, wrap=[1]))
 
