@@ -31,6 +31,7 @@ __all__ = [
     "check_unit",
     "conversion_factor",
     "scalar_trial",
+    "unit_mismatch",
     "unit_trial",
 ]
 
@@ -160,13 +161,17 @@ def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> Any:
     try:
         result = _trial(graph, node, args)
     except Exception as exc:  # pint raises DimensionalityError and friends on inconsistent arithmetic
-        raise FlopcastValueError(
-            f"{owner}: unit mismatch inside its formula: {exc} (inputs: "
-            + ", ".join(f"{i} [{nodes[i].unit}]" for i in node.inputs)
-            + "); fix the units of the inputs or the formula"
+        raise unit_mismatch(
+            f"{owner}: unit mismatch inside its formula", exc, {i: nodes[i].unit for i in node.inputs}, "formula"
         ) from exc
     units.check_dimension(result, node.unit, owner)
     return result
+
+
+def unit_mismatch(what: str, exc: Exception, inputs: Mapping[str, Any], fix: str) -> FlopcastValueError:
+    """The error of a formula whose pint arithmetic failed: pint's words, and each input with its unit."""
+    shown = ", ".join(f"{name} [{unit}]" for name, unit in inputs.items())
+    return FlopcastValueError(f"{what}: {exc} (inputs: {shown}); fix the units of the inputs or the {fix}")
 
 
 def check_scale(node: Derived, with_units: Any, plain: float) -> None:

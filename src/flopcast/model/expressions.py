@@ -283,10 +283,13 @@ def _inferred_unit(formula: Formula, point: Mapping[str, Any], name: str) -> str
         with np.errstate(all="ignore"):
             result = formula(*(point[i] for i in formula.inputs))
     except Exception as exc:  # pint raises DimensionalityError and friends on inconsistent arithmetic
-        raise FlopcastValueError(
-            f"model_of(): {name} = {formula.text}: unit mismatch: {exc} (inputs: "
-            + ", ".join(f"{i} [{point[i].units}]" for i in formula.inputs)
-            + "); fix the units of the inputs or the expression"
+        from flopcast.model.checks import unit_mismatch
+
+        raise unit_mismatch(
+            f"model_of(): {name} = {formula.text}: unit mismatch",
+            exc,
+            {i: point[i].units for i in formula.inputs},
+            "expression",
         ) from exc
     if not isinstance(result, _units.registry().Quantity) or result.dimensionless:
         return "1"
