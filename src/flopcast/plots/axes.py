@@ -13,7 +13,6 @@ matplotlib is imported inside the functions, as in every module of :mod:`flopcas
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Sequence
@@ -168,33 +167,14 @@ def axis_label(label: str, unit: str | None, width: int = 40) -> str:
 
 
 def figure(width: float, height: float) -> Figure:
-    """A Figure (``width`` x ``height`` inches) that pyplot does not know about, laid out in one measuring pass.
+    """A Figure (``width`` x ``height`` inches) that pyplot does not know about, laid out when it is drawn.
 
     The layout is matplotlib's tight layout (margins fitted to every axes' ticks, labels and annotations, and to the
-    figure's title) with room kept along the bottom edge for the figure's legends (``fig.legend(loc="outside lower
-    center")``), where constrained layout would put them. It costs about the same time as constrained layout and
-    keeps the longest row labels of the forest plot inside the figure (constrained layout let them touch its edge).
+    figure's title), measured from the texts alone (:mod:`flopcast.plots.layout`), with room kept along the bottom
+    edge for the figure's legends (``fig.legend(loc="outside lower center")``).
     """
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout=_legend_aware_tight_layout()())
+    from flopcast.plots.layout import layout_engine
 
-
-@functools.cache
-def _legend_aware_tight_layout() -> type:
-    from matplotlib.layout_engine import TightLayoutEngine
-
-    class LegendAwareTightLayout(TightLayoutEngine):
-        """Tight layout above the figure legends that sit along the bottom edge."""
-
-        def execute(self, fig: Any) -> None:
-            get_renderer = getattr(fig.canvas, "get_renderer", None)
-            renderer = get_renderer() if get_renderer is not None else fig._get_renderer()
-            top = 0.0
-            for legend in fig.legends:
-                if legend.get_visible() and legend.get_in_layout():
-                    top = max(top, legend.get_window_extent(renderer).y1 / fig.bbox.height)
-            self.set(rect=(0.0, min(top, 0.5), 1.0, 1.0))
-            super().execute(fig)
-
-    return LegendAwareTightLayout
+    return Figure(figsize=(width, height), layout=layout_engine())
