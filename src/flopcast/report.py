@@ -118,7 +118,7 @@ class Report:
         The model's own sections (:attr:`flopcast.Model.presentation`), as (title, Markdown).
     timings : dict of str to float
         Seconds spent in each stage: ``simulation``, ``sensitivity`` (models with an uncertain assumption),
-        ``figures`` and ``files``.
+        ``figures`` and ``files`` (the model's own sections, the text and the files).
     """
 
     path: Path
@@ -277,7 +277,6 @@ def write_report(
         "numpy": np.__version__,
     }
     report = Report(output.path, result, tuple(names), summary, provenance=provenance, timings=stages.times)
-    report.sections = [(s.title, s.render(model, result)) for s in model.presentation.sections]
     if model.uncertain:
         with stages("sensitivity", f"Sobol' n = {sensitivity_n:,}"):
             _sensitivity(report, sensitivity_output, sensitivity_n, seed)
@@ -293,6 +292,9 @@ def _write(report: Report, output: OutputFolder, html: bool, draws: bool, stages
     with stages("figures"):
         _figures(report, output)
     with stages("files", "with every draw" if draws else ""):
+        # The model's own sections are part of the page's text (the Sora models' audit rebuilds the article).
+        model = report.result.model
+        report.sections = [(s.title, s.render(model, report.result)) for s in model.presentation.sections]
         _write_files(report, output, html, draws)
 
 

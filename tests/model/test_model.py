@@ -167,6 +167,37 @@ def test_replace_with_function():
     assert m2.point()["gpu_days"] == pytest.approx(2 * m.point()["gpu_days"])
 
 
+def test_replace_checks_again_only_what_the_replacement_changes():
+    calls = {"b": 0, "c": 0}
+
+    def b(a):
+        calls["b"] += 1
+        return np.log(a)
+
+    def c(x):
+        calls["c"] += 1
+        return 2 * x
+
+    m = fc.Model("m")
+    m.assume("a", fc.uniform(1, 2))
+    m.assume("x", 3.0)
+    m.derive(b)
+    m.derive(c)
+    before = dict(calls)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m2 = m.replace(a=fc.uniform(-1, 2))  # b now sees negative inputs: checked again, and warned about
+    assert calls["c"] == before["c"]  # c does not depend on a: its checks stand
+    assert calls["b"] > before["b"]
+    assert any("derived 'b'" in str(w.message) for w in caught), [str(w.message) for w in caught]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fresh = fc.Model("m", [m2["a"], m2["x"], m2["b"], m2["c"]])
+    assert m2.point() == pytest.approx(fresh.point())
+    r2, rf = m2.simulate(2000, seed=4, keep=["a", "c"]), fresh.simulate(2000, seed=4, keep=["a", "c"])
+    np.testing.assert_array_equal(r2["c"], rf["c"])
+
+
 def test_user_inputs_not_mutated():
     nodes = [fc.Assumption("a", 1.0), fc.Derived("b", lambda a: a + 1)]
     copy = list(nodes)

@@ -220,12 +220,13 @@ def audit() -> Audit:
     # What the article's inputs imply: its breakeven and fleet without the roundings (708e15 FLOP, 120 minutes per
     # H100-day) it divides by, so that they follow every change the items below make to the inputs. Item 1 keeps
     # the article's own arithmetic and corrects only its sum.
+    stated = {case: article(case) for case in ("low", "high")}  # the audit only reads them: built once
     low, high = (
-        article(case).replace(breakeven_minutes=_unrounded_breakeven, steady_fleet_gpus=_unrounded_steady_fleet)
+        stated[case].replace(breakeven_minutes=_unrounded_breakeven, steady_fleet_gpus=_unrounded_steady_fleet)
         for case in ("low", "high")
     )
-    findings = _reproduction(low, high, article("low").point(), article("high").point())
-    findings += _item1(article("low"))
+    findings = _reproduction(low, high, stated["low"].point(), stated["high"].point())
+    findings += _item1(stated["low"])
     findings += _item2(low)
     findings += _item3(low)
     findings += _item4(low)

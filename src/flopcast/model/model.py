@@ -66,20 +66,31 @@ class Model:
         self._correlations: tuple[Correlation, ...] = ()
         self._joint: tuple[JointDraws, ...] = ()
         self._presentation = Presentation()
+        self._build(nodes)
+
+    def _build(self, nodes: Iterable[Node], checked: Mapping[str, tuple[float, Any]] | None = None) -> None:
+        """Check ``nodes`` and make them this model's graph.
+
+        ``checked`` holds, for nodes that passed their checks in another model on the same inputs, their point
+        value and trial values, which are taken instead of checking them again (see :meth:`replace`).
+        """
         given: dict[str, Node] = {}
         for node in nodes:
             if not isinstance(node, Assumption | Derived):
                 raise FlopcastTypeError(
-                    f"model {name!r}: nodes must be Assumption or Derived, got {type(node).__name__}"
+                    f"model {self.name!r}: nodes must be Assumption or Derived, got {type(node).__name__}"
                 )
             if node.name in given:
                 raise FlopcastValueError(
-                    f"model {name!r}: duplicate name {node.name!r}; every quantity needs its own name"
+                    f"model {self.name!r}: duplicate name {node.name!r}; every quantity needs its own name"
                 )
             given[node.name] = node
         graph = Graph(given.values(), owner=self._graph.owner)
         for node_name in graph.order:
-            self._point[node_name] = checks.check_node(graph, graph.nodes[node_name], self._point, self._trial)
+            if checked is not None and node_name in checked:
+                self._point[node_name], self._trial[node_name] = checked[node_name]
+            else:
+                self._point[node_name] = checks.check_node(graph, graph.nodes[node_name], self._point, self._trial)
         self._graph = graph
 
     # ------------------------------------------------------------------ building
@@ -550,8 +561,18 @@ class Model:
         for node in nodes:
             if node.name in changes:
                 checks.check_replacement(self._graph.nodes[node.name], node)
+        # A node whose inputs are all unchanged passed its checks on the same values here: only the replaced
+        # nodes and what depends on them are checked again (a what-if on one input of a large model stays cheap).
+        changed = set(changes)
+        checked: dict[str, tuple[float, Any]] = {}
+        for node in nodes:
+            if node.name in changed or (isinstance(node, Derived) and changed.intersection(node.inputs)):
+                changed.add(node.name)
+            elif node.name in self._trial:
+                checked[node.name] = (self._point[node.name], self._trial[node.name])
         # Derived quantities now fixed may leave inputs unused; keep them: they still describe the model.
-        model = Model(self.name, nodes, description=self.description)
+        model = Model(self.name, description=self.description)
+        model._build(nodes, checked)
         model._presentation = self._presentation
         for corr in self._correlations:
             if all(x in model.uncertain for x in corr.names):
