@@ -3,7 +3,7 @@
 ::
 
     flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--force] [--draws] [--json]
-    flopcast audit [MODEL] [--json]
+    flopcast audit [MODEL] [--wide] [--json]
     flopcast sensitivity [MODEL] [--output NAME] [--n N] [--seed S] [--json]
     flopcast describe [MODEL] [--wide] [--json] [--toml]
     flopcast models [--json]
@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     def add_json(p: argparse.ArgumentParser) -> None:
         p.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout, nothing else")
 
+    def add_wide(p: argparse.ArgumentParser, adds: str = "") -> None:
+        p.add_argument("--wide", action="store_true", help=f"{adds}tables wider than {WIDTH} columns")
+
     def add_model(p: argparse.ArgumentParser) -> None:
         p.add_argument("model", nargs="?", default=DEFAULT_MODEL, metavar="MODEL", help=_MODEL_HELP)
         p.add_argument(
@@ -155,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         "flopcast audit article --json",
     )
     add_model(p)
+    add_wide(p, "the sections' Markdown as they write it; ")
     add_json(p)
 
     p = command(
@@ -182,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         "flopcast describe refined",
     )
     add_model(p)
-    p.add_argument("--wide", action="store_true", help="add the sources; tables wider than 120 columns")
+    add_wide(p, "add the sources; ")
     add_json(p)
     p.add_argument("--toml", action="store_true", help="print the assumptions as a TOML file to edit and read back")
 
@@ -383,7 +387,7 @@ def _cmd_describe(args: argparse.Namespace) -> None:
 
 
 def _cmd_audit(args: argparse.Namespace) -> None:
-    from flopcast.report_html import Table, from_markdown
+    from flopcast.report_html import Heading, Table, from_markdown, to_text
 
     model = _model(args)
     sections = [(s.title, s.render(model, None)) for s in model.presentation.sections]
@@ -409,8 +413,13 @@ def _cmd_audit(args: argparse.Namespace) -> None:
         return
     if not sections:
         print(f"Model {model.name!r} declares no report sections of its own (Model.present(sections=...)).")
-    for title, text in sections:
-        print(f"{title}\n{'=' * len(title)}\n\n{text}")
+    if args.wide:  # the Markdown as the sections write it, one table row a line
+        for title, text in sections:
+            print(f"{title}\n{'=' * len(title)}\n\n{text}")
+        return
+    blocks = [block for title, text in sections for block in (Heading(title, 1), *from_markdown(text))]
+    if blocks:
+        print(to_text(blocks, WIDTH), end="")
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> None:
