@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from flopcast.analysis.sobol import MIN_RELIABLE_N
 from flopcast.cli_models import DEFAULT_MODEL, builtin_models, load_model
 from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
-from flopcast.formatting import WIDTH, fixed, interval, number, table
+from flopcast.formatting import WIDTH, count, fixed, interval, number, table
 from flopcast.formatting import row as format_row
 from flopcast.report import DEFAULT_SENSITIVITY_N
 
@@ -526,7 +526,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
             _check_output(model, name)
     if args.sensitivity_output is not None:
         _check_output(model, args.sensitivity_output)
-    _status(args, f"Running {model.name!r}: {args.n:,} draws, seed {args.seed}, {args.design} design ...")
+    _status(args, f"Running {model.name!r}: {count(args.n, 'draw')}, seed {args.seed}, {args.design} design ...")
     try:
         report = write_report(
             model,
@@ -565,7 +565,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
             row.append("\n".join(f"{label}: {text}" for label, text in zip(refs, cells[2:], strict=True)))
         rows.append(row)
     headers = ["quantity", "unit", "median", f"{pct} interval"] + (["reference values"] if shown else [])
-    print(f"{model.name}: {args.n:,} draws, seed {args.seed}, {args.design} design\n")
+    print(f"{model.name}: {count(args.n, 'draw')}, seed {args.seed}, {args.design} design\n")
     wrap = [0, 1, *([len(headers) - 1] if shown else [])]  # names, units and references wrap; numbers never
     print(table(headers, rows, "llrr" + "l" * shown, max_width=WIDTH, wrap=wrap))
     figures = [k for k in ("forest", "distributions", "tornado", "sobol") if k in report.files]
