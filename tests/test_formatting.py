@@ -137,3 +137,9 @@ def test_table_wraps_between_words_while_it_can():
     assert "video_minutes_per_gpu_hour" in text
     cut = table(["quantity", "why"], rows, "ll", max_width=30, wrap=[0, 1])
     assert max(len(line) for line in cut.splitlines()) <= 30 and "video_minutes_per_gpu_hour" not in cut
+
+
+def test_an_interval_wraps_whole():
+    rows = [["a", f"lognormal, 90% in 2.16e7{DASH}8.64e7"]]
+    text = table(["name", "distribution"], rows, "ll", max_width=30, wrap=[1])
+    assert f"2.16e7{DASH}8.64e7" in text.splitlines()[-1] and max(len(line) for line in text.splitlines()) <= 30

@@ -351,9 +351,22 @@ def _wrap_widths(widths: list[int], floors: list[int], wrappable: Sequence[int],
     return widths
 
 
+#: An interval's dash between no-break spaces, which textwrap does not break at: ``1,080 – 120,500`` stays whole.
+_WHOLE_DASH = DASH.replace(" ", "\u00a0")
+
+
+def _words(text: str) -> list[str]:
+    """The words of a cell, an interval one word."""
+    return text.replace(DASH, _WHOLE_DASH).split()
+
+
 def _wrap(text: str, width: int) -> list[str]:
-    """``text`` on lines of at most ``width`` characters, broken at spaces (inside a word only if it must)."""
-    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    """``text`` on lines of at most ``width`` characters, broken at spaces (inside a word only if it must).
+
+    An interval is a word: it moves to the next line whole rather than break at its dash.
+    """
+    lines = textwrap.wrap(text.replace(DASH, _WHOLE_DASH), width, break_on_hyphens=False)
+    return [line.replace(_WHOLE_DASH, DASH) for line in lines] or [""]
 
 
 def table(
@@ -396,7 +409,7 @@ def table(
     if align is None:
         align = "l" + "r" * (len(headers) - 1)
     if max_width is not None:
-        floors = [max([len(word) for r in cells for word in r[i].split()], default=0) for i in range(len(headers))]
+        floors = [max([len(w) for r in cells for w in _words(r[i])], default=0) for i in range(len(headers))]
         widths = _wrap_widths(widths, floors, wrap, max_width)
 
     def line(values: Sequence[str]) -> str:
