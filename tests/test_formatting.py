@@ -129,16 +129,6 @@ def test_table_wraps_to_its_width():
     assert table(["name", "source"], rows, "ll").count("\n") == 3  # unwrapped without a width
 
 
-def test_table_wraps_between_words_while_it_can():
-    """The column with room to spare narrows first: a name is cut only when the table cannot fit otherwise."""
-    rows = [["video_minutes_per_gpu_hour", "matches at the article's rounding " * 2]]
-    text = table(["quantity", "why"], rows, "ll", max_width=50, wrap=[0, 1])
-    assert max(len(line) for line in text.splitlines()) <= 50
-    assert "video_minutes_per_gpu_hour" in text
-    cut = table(["quantity", "why"], rows, "ll", max_width=30, wrap=[0, 1])
-    assert max(len(line) for line in cut.splitlines()) <= 30 and "video_minutes_per_gpu_hour" not in cut
-
-
 def test_an_interval_wraps_whole():
     rows = [["a", f"lognormal, 90% in 2.16e7{DASH}8.64e7"]]
     text = table(["name", "distribution"], rows, "ll", max_width=30, wrap=[1])

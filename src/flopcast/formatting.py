@@ -332,32 +332,22 @@ def distribution(dist: Any, unit: str | None = None, prob: float = 0.9) -> str:
     return f"{_family(dist)}, {prob:.0%} in {interval(lo, hi, unit)}"
 
 
-def _wrap_widths(widths: list[int], floors: list[int], wrappable: Sequence[int], max_width: int) -> list[int]:
-    """Narrow the wrappable columns, widest first, until the table fits in ``max_width``.
-
-    Columns first narrow down to their ``floors`` (their longest words: a name cut in two reads badly), and only
-    then, if the table still does not fit, below them; each keeps 10 characters.
-    """
+def _wrap_widths(widths: list[int], wrappable: Sequence[int], max_width: int) -> list[int]:
+    """Narrow the wrappable columns, widest first, until the table fits in ``max_width`` (each keeps 10)."""
     widths = list(widths)
     total = sum(widths) + 2 * (len(widths) - 1)
-    for floor in (floors, [10] * len(widths)):
-        while total > max_width:
-            candidates = [i for i in wrappable if widths[i] > max(floor[i], 10)]
-            if not candidates:
-                break
-            widest = max(candidates, key=lambda i: widths[i])
-            widths[widest] -= 1
-            total -= 1
+    while total > max_width:
+        candidates = [i for i in wrappable if widths[i] > 10]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+        total -= 1
     return widths
 
 
 #: An interval's dash between no-break spaces, which textwrap does not break at: ``1,080 – 120,500`` stays whole.
 _WHOLE_DASH = DASH.replace(" ", "\u00a0")
-
-
-def _words(text: str) -> list[str]:
-    """The words of a cell, an interval one word."""
-    return text.replace(DASH, _WHOLE_DASH).split()
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -380,9 +370,8 @@ def table(
     r"""An aligned plain-text table; ``align`` has one ``l``/``r`` per column (numbers right by default).
 
     With ``max_width``, the columns listed in ``wrap`` (indices) are narrowed, widest first, and their cells
-    wrapped on several lines until the table fits; a word is cut only when the table cannot fit otherwise. A cell
-    may also hold line breaks (``"\n"``) of its own, one item a line: the column is then as wide as its longest
-    line.
+    wrapped on several lines until the table fits. A cell may also hold line breaks (``"\n"``) of its own, one
+    item a line: the column is then as wide as its longest line.
 
     Examples
     --------
@@ -409,8 +398,7 @@ def table(
     if align is None:
         align = "l" + "r" * (len(headers) - 1)
     if max_width is not None:
-        floors = [max([len(w) for r in cells for w in _words(r[i])], default=0) for i in range(len(headers))]
-        widths = _wrap_widths(widths, floors, wrap, max_width)
+        widths = _wrap_widths(widths, wrap, max_width)
 
     def line(values: Sequence[str]) -> str:
         parts = [v.ljust(w) if a == "l" else v.rjust(w) for v, w, a in zip(values, widths, align, strict=True)]
