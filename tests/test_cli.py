@@ -369,3 +369,10 @@ def test_terminal_tables_show_the_labels_the_user_gave(tmp_path: Path, capsys, c
     assert "Parameter-tokens of the training run" in out and "(work)" in out
     if command == "sensitivity":
         assert "Parameters <N> (params)" in out and "  tokens  " in out  # no label: the name alone
+
+
+def test_a_report_of_one_draw_says_1_draw(tmp_path: Path):
+    proc = run("report", "uncertain", "--n", "1", "--sensitivity-n", "64", "--no-html", "--out", str(tmp_path / "o"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("sora-uncertain: 1 draw, seed 2024")
+    assert "1 draws" not in proc.stdout + (tmp_path / "o" / "report.md").read_text()

@@ -127,3 +127,9 @@ def test_table_wraps_to_its_width():
     assert max(len(line) for line in text.splitlines()) <= 40
     assert " ".join(text.split()).count("word") == 30  # nothing lost
     assert table(["name", "source"], rows, "ll").count("\n") == 3  # unwrapped without a width
+
+
+def test_an_interval_wraps_whole():
+    rows = [["a", f"lognormal, 90% in 2.16e7{DASH}8.64e7"]]
+    text = table(["name", "distribution"], rows, "ll", max_width=30, wrap=[1])
+    assert f"2.16e7{DASH}8.64e7" in text.splitlines()[-1] and max(len(line) for line in text.splitlines()) <= 30

@@ -53,3 +53,31 @@ def test_escaped_user_text_reads_back_as_written_in_html():
     assert page.count(shown) == 3 and f"<strong>{shown}</strong>" in page
     assert escape_markdown("1. first\n2. second") == "1\\. first 2. second"
     assert escape_markdown("&lt; stays text") == "&amp;lt; stays text"
+
+
+def test_text_wraps_long_text_columns_and_keeps_numbers_whole_and_right():
+    from flopcast.report_html import from_markdown, to_text
+
+    why = "a long explanation that goes on and on " * 4
+    markdown = (
+        "Costs in \\$ and **bold** words, escaped \\*stars\\* and `code`.\n\n"
+        "| # | quantity | says | implies | why |\n| :-- | :-- | --: | :-- | :-- |\n"
+        f"| R | fleet\\|gpus | 1.08e25 | 4,211 – 12,000 | {why} |\n| 1 | x | 89,000 | $75.9M | short |\n"
+    )
+    lines = to_text(from_markdown(markdown), width=60).splitlines()
+    assert lines[0] == "Costs in $ and bold words, escaped *stars* and code."
+    assert max(len(line) for line in lines) <= 60
+    assert " ".join(" ".join(lines).split()).count("a long explanation") == 4  # wrapped, nothing lost
+    head, rule, first = lines[2], lines[3], lines[4]
+    assert head.split() == ["#", "quantity", "says", "implies", "why"]
+    assert first.startswith("R  fleet|gpus")  # the escaped pipe is text in its cell
+    # numbers never wrap and align right, also in a column the Markdown left-aligned
+    assert "4,211 – 12,000" in first and "   $75.9M  short" in next(line for line in lines if line.startswith("1 "))
+    assert rule.count("-") == sum(len(part) for part in rule.split())
+
+
+def test_text_underlines_headings_and_keeps_preformatted_text():
+    from flopcast.report_html import to_text
+
+    text = to_text([Heading("Fleet **size**", 1), Heading("Peak", 3), Preformatted("  a  b\n")])
+    assert text == "Fleet size\n==========\n\nPeak\n----\n\n  a  b\n"

@@ -1,7 +1,7 @@
 """The command's terminal output fits in 120 columns (issue 12), for the Sora model and for long names and labels.
 
 Long cells wrap (names, units, labels, reference values, one a line); numbers never do. ``describe --wide`` lifts
-the limit and adds the sources.
+the limit and adds the sources; ``audit --wide`` prints the sections' Markdown as they write it.
 """
 
 import textwrap
@@ -75,3 +75,14 @@ def test_long_cells_wrap_and_numbers_stay_whole(long_model: str, tmp_path: Path,
     assert any("an equally long" in line for line in described)  # the label column wraps
     wide = output_of(["describe", long_model, "--wide"], capsys)
     assert widest(wide) > WIDTH and any(("a very long source text " * 8).strip() in line for line in wide)
+
+
+@pytest.mark.parametrize("model", ["article", "uncertain", "refined"])
+def test_audit_fits_in_120_columns_and_wide_prints_the_markdown(model: str, capsys: pytest.CaptureFixture[str]):
+    lines = output_of(["audit", model], capsys)
+    assert widest(lines) <= WIDTH, "\n".join(line for line in lines if len(line) > WIDTH)
+    assert lines[:2] == ["Audit of the article", "===================="]
+    assert not any(line.startswith("|") for line in lines)  # tables as text, not Markdown
+    assert any(line.startswith("R  train_gpu_months (low)") and "4,211" in line for line in lines)
+    wide = output_of(["audit", model, "--wide"], capsys)
+    assert widest(wide) > WIDTH and any(line.startswith("| R ") for line in wide)

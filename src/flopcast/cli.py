@@ -3,7 +3,7 @@
 ::
 
     flopcast report [MODEL] [--n N] [--seed S] [--prob P] [--design D] [--out DIR] [--force] [--draws] [--json]
-    flopcast audit [MODEL] [--json]
+    flopcast audit [MODEL] [--wide] [--json]
     flopcast sensitivity [MODEL] [--output NAME] [--n N] [--seed S] [--json]
     flopcast describe [MODEL] [--wide] [--json] [--toml]
     flopcast models [--json]
@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from flopcast.analysis.sobol import MIN_RELIABLE_N
 from flopcast.cli_models import DEFAULT_MODEL, builtin_models, load_model
 from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
-from flopcast.formatting import WIDTH, fixed, interval, number, table
+from flopcast.formatting import WIDTH, count, fixed, interval, number, table
 from flopcast.formatting import row as format_row
 from flopcast.report import DEFAULT_SENSITIVITY_N
 
@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     def add_json(p: argparse.ArgumentParser) -> None:
         p.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout, nothing else")
 
+    def add_wide(p: argparse.ArgumentParser, adds: str = "") -> None:
+        p.add_argument("--wide", action="store_true", help=f"{adds}tables wider than {WIDTH} columns")
+
     def add_model(p: argparse.ArgumentParser) -> None:
         p.add_argument("model", nargs="?", default=DEFAULT_MODEL, metavar="MODEL", help=_MODEL_HELP)
         p.add_argument(
@@ -155,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         "flopcast audit article --json",
     )
     add_model(p)
+    add_wide(p, "the sections' Markdown as they write it; ")
     add_json(p)
 
     p = command(
@@ -182,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         "flopcast describe refined",
     )
     add_model(p)
-    p.add_argument("--wide", action="store_true", help="add the sources; tables wider than 120 columns")
+    add_wide(p, "add the sources; ")
     add_json(p)
     p.add_argument("--toml", action="store_true", help="print the assumptions as a TOML file to edit and read back")
 
@@ -383,7 +387,7 @@ def _cmd_describe(args: argparse.Namespace) -> None:
 
 
 def _cmd_audit(args: argparse.Namespace) -> None:
-    from flopcast.report_html import Table, from_markdown
+    from flopcast.report_html import Heading, Table, from_markdown, to_text
 
     model = _model(args)
     sections = [(s.title, s.render(model, None)) for s in model.presentation.sections]
@@ -409,8 +413,13 @@ def _cmd_audit(args: argparse.Namespace) -> None:
         return
     if not sections:
         print(f"Model {model.name!r} declares no report sections of its own (Model.present(sections=...)).")
-    for title, text in sections:
-        print(f"{title}\n{'=' * len(title)}\n\n{text}")
+    if args.wide:  # the Markdown as the sections write it, one table row a line
+        for title, text in sections:
+            print(f"{title}\n{'=' * len(title)}\n\n{text}")
+        return
+    blocks = [block for title, text in sections for block in (Heading(title, 1), *from_markdown(text))]
+    if blocks:
+        print(to_text(blocks, WIDTH), end="")
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> None:
@@ -517,7 +526,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
             _check_output(model, name)
     if args.sensitivity_output is not None:
         _check_output(model, args.sensitivity_output)
-    _status(args, f"Running {model.name!r}: {args.n:,} draws, seed {args.seed}, {args.design} design ...")
+    _status(args, f"Running {model.name!r}: {count(args.n, 'draw')}, seed {args.seed}, {args.design} design ...")
     try:
         report = write_report(
             model,
@@ -556,7 +565,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
             row.append("\n".join(f"{label}: {text}" for label, text in zip(refs, cells[2:], strict=True)))
         rows.append(row)
     headers = ["quantity", "unit", "median", f"{pct} interval"] + (["reference values"] if shown else [])
-    print(f"{model.name}: {args.n:,} draws, seed {args.seed}, {args.design} design\n")
+    print(f"{model.name}: {count(args.n, 'draw')}, seed {args.seed}, {args.design} design\n")
     wrap = [0, 1, *([len(headers) - 1] if shown else [])]  # names, units and references wrap; numbers never
     print(table(headers, rows, "llrr" + "l" * shown, max_width=WIDTH, wrap=wrap))
     figures = [k for k in ("forest", "distributions", "tornado", "sobol") if k in report.files]

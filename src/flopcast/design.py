@@ -31,6 +31,7 @@ from scipy.special import ndtri
 
 from flopcast.distributions import Distribution
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
+from flopcast.formatting import count
 
 if TYPE_CHECKING:
     from flopcast.correlation import Correlation
@@ -125,7 +126,7 @@ class Plan:
         [(0, 4), (4, 8), (8, 10)]
         """
         if not 0 <= start <= stop <= self.n:
-            raise FlopcastValueError(f"draw range [{start}, {stop}) is outside the run of {self.n} draws")
+            raise FlopcastValueError(f"draw range [{start}, {stop}) is outside the run of {count(self.n, 'draw')}")
         if self.kind == "sobol":
             for lo in range(start, stop, size):
                 hi = min(lo + size, stop)

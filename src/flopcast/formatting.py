@@ -7,7 +7,8 @@ quantity reads the same everywhere:
 - an interval as ``low – high`` (an en dash between spaces), never ``[a, b]`` or ``a .. b``; a fixed value is
   the value alone (:func:`interval`);
 - money from the unit: ``USD`` gives ``$75.9M`` (:func:`number`);
-- a distribution in words with its 90% interval: ``lognormal, 90% in 10 – 60`` (:func:`distribution`).
+- a distribution in words with its 90% interval: ``lognormal, 90% in 10 – 60`` (:func:`distribution`);
+- a count with its noun, singular for one: ``1 draw``, ``100,000 draws`` (:func:`count`).
 
 Examples
 --------
@@ -24,7 +25,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["DASH", "WIDTH", "distribution", "eng", "fixed", "interval", "number", "row", "table"]
+__all__ = ["DASH", "WIDTH", "count", "distribution", "eng", "fixed", "interval", "number", "row", "table"]
 
 #: Between the ends of an interval: an en dash between spaces.
 DASH = " – "
@@ -211,6 +212,27 @@ def row(values: Sequence[float | tuple[float, float]], unit: str | None = None, 
     return out
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, singular for exactly one: ``1 draw``, ``100,000 draws``.
+
+    Parameters
+    ----------
+    n : int
+        How many, written with thousands separators.
+    noun : str
+        The noun for one (``"draw"``, ``"finite draw"``).
+    plural : str, optional
+        The noun for any other count; default ``noun`` + ``"s"``.
+
+    Examples
+    --------
+    >>> from flopcast.formatting import count
+    >>> count(1, "draw"), count(100_000, "draw"), count(0, "base sample"), count(2, "quantity", "quantities")
+    ('1 draw', '100,000 draws', '0 base samples', '2 quantities')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def number(value: float, unit: str | None = None, digits: int = 3) -> str:
     """Format one number, as money when the unit is a currency.
 
@@ -324,9 +346,17 @@ def _wrap_widths(widths: list[int], wrappable: Sequence[int], max_width: int) ->
     return widths
 
 
+#: An interval's dash between no-break spaces, which textwrap does not break at: ``1,080 – 120,500`` stays whole.
+_WHOLE_DASH = DASH.replace(" ", "\u00a0")
+
+
 def _wrap(text: str, width: int) -> list[str]:
-    """``text`` on lines of at most ``width`` characters, broken at spaces (inside a word only if it must)."""
-    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    """``text`` on lines of at most ``width`` characters, broken at spaces (inside a word only if it must).
+
+    An interval is a word: it moves to the next line whole rather than break at its dash.
+    """
+    lines = textwrap.wrap(text.replace(DASH, _WHOLE_DASH), width, break_on_hyphens=False)
+    return [line.replace(_WHOLE_DASH, DASH) for line in lines] or [""]
 
 
 def table(

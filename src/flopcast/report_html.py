@@ -1,8 +1,9 @@
-r"""The blocks a report is made of, and their rendering as Markdown and as one self-contained HTML page.
+r"""The blocks a report is made of, and their rendering as Markdown, as one self-contained HTML page and as text.
 
 A report is a list of blocks (headings, paragraphs, tables, figures, preformatted text). The same list renders
 to ``report.md`` (figures linked as files beside it) and to ``report.html`` (figures embedded as base64 PNG, the
-style sheet inline), so the two never disagree and HTML needs no Markdown library.
+style sheet inline), so the two never disagree and HTML needs no Markdown library. :func:`to_text` shows blocks
+in a terminal (``flopcast audit``), within 120 columns.
 
 Inline markup in paragraphs and table cells is limited to ``**bold**`` and ```code```; text that comes from a
 user (a model's name, description, labels, units, sources) enters a block through :func:`escape_markdown`, so that
@@ -29,9 +30,12 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from flopcast.formatting import DASH, WIDTH, table
 
 __all__ = [
     "Block",
@@ -44,6 +48,7 @@ __all__ = [
     "from_markdown",
     "to_html",
     "to_markdown",
+    "to_text",
 ]
 
 
@@ -235,26 +240,44 @@ _INLINE = re.compile(r"\\[!-/:-@\[-`{-~]|\*\*((?:\\.|[^\\])+?)\*\*|`([^`]+)`")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
+def _unescape(text: str) -> str:
+    """Markdown text as the characters it shows: backslash escapes and entities read back."""
+    return html.unescape(_ESCAPED.sub(r"\1", text))
+
+
 def _text(text: str) -> str:
-    """Markdown text as HTML: backslash escapes and entities read back as the characters, then escaped."""
-    return html.escape(html.unescape(_ESCAPED.sub(r"\1", text)), quote=False)
+    """Markdown text as HTML: the characters it shows, escaped."""
+    return html.escape(_unescape(text), quote=False)
 
 
-def _inline(text: str) -> str:
-    """Escape text for HTML and turn ``**bold**`` and ```code``` into tags (a backslash-escaped character is text)."""
-    parts: list[str] = []
+def _spans(text: str) -> Iterator[tuple[str, str]]:
+    """The pieces of a line of Markdown: ``("text", ...)`` (escapes kept), ``("bold", ...)``, ``("code", ...)``.
+
+    A backslash-escaped character is text, read with the plain text around it.
+    """
     last = 0
     for m in _INLINE.finditer(text):
         if m.group(1) is None and m.group(2) is None:
-            continue  # an escaped character: text, read with the plain text around it
-        parts.append(_text(text[last : m.start()]))
-        if m.group(1) is not None:
-            parts.append(f"<strong>{_text(m.group(1))}</strong>")
-        else:
-            parts.append(f"<code>{html.escape(m.group(2))}</code>")
+            continue
+        yield "text", text[last : m.start()]
+        yield ("bold", m.group(1)) if m.group(1) is not None else ("code", m.group(2))
         last = m.end()
-    parts.append(_text(text[last:]))
-    return "".join(parts)
+    yield "text", text[last:]
+
+
+def _inline(text: str) -> str:
+    """Escape text for HTML and turn ``**bold**`` and ```code``` into tags."""
+    tags = {
+        "text": _text,
+        "bold": lambda s: f"<strong>{_text(s)}</strong>",
+        "code": lambda s: f"<code>{html.escape(s)}</code>",
+    }
+    return "".join(tags[kind](part) for kind, part in _spans(text))
+
+
+def _plain(text: str) -> str:
+    r"""Markdown text as a terminal shows it: no markup, escapes read back (``**a** \| \$b`` -> ``a | $b``)."""
+    return "".join(part if kind == "code" else _unescape(part) for kind, part in _spans(text))
 
 
 _STYLE = """
@@ -306,3 +329,90 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
         f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
+
+
+#: A cell that is a number as :mod:`flopcast.formatting` and the catalog write them: ``4,211``, ``-2.5%``,
+#: ``1.08e25``, ``$75.9M``, ``x0.4``, ``~40%``; an interval is two of them around :data:`~flopcast.formatting.DASH`.
+_NUMBER = re.compile(r"[-+~x]?[$€£]?\d[\d,]*(\.\d+)?(e[-+]?\d+)?[%kMBGT]?")
+#: Cells that stand for no number (undefined, non-finite) in a column of numbers.
+_NO_NUMBER = frozenset({"", "-", "nan", "inf", "-inf"})
+
+
+def _numeric(cells: Sequence[str]) -> bool:
+    """Whether a column holds numbers (and at least one): they align right and never wrap."""
+    values = [c for c in cells if c not in _NO_NUMBER]
+    return bool(values) and all(_NUMBER.fullmatch(part) for c in values for part in c.split(DASH))
+
+
+def _text_table(block: Table, width: int) -> str:
+    headers = [_plain(h) for h in block.headers]
+    rows = [[_plain(c) for c in row] for row in block.rows]
+    numeric = [_numeric([row[i] for row in rows]) for i in range(len(headers))]
+    align = "".join("r" if number else a for number, a in zip(numeric, block.alignment(), strict=True))
+    wrap = [i for i, number in enumerate(numeric) if not number]
+    return table(headers, rows, align, max_width=width, wrap=wrap)
+
+
+def _fill(text: str, width: int) -> str:
+    return textwrap.fill(text, width, break_on_hyphens=False)
+
+
+def _text_heading(block: Heading, width: int) -> str:
+    text = _fill(_plain(block.text), width)
+    rule = "=" if block.level == 1 else "-"
+    return f"{text}\n{rule * max(map(len, text.splitlines()))}"
+
+
+def to_text(blocks: Sequence[Block], width: int = WIDTH) -> str:
+    r"""Render blocks as plain text for a terminal, within ``width`` columns.
+
+    Headings are underlined (``=`` at level 1, ``-`` below), paragraphs wrapped, tables aligned with their text
+    columns wrapped to fit (numbers align right and never wrap), inline markup shown as the text it stands for
+    (``**bold**`` as ``bold``, ``\|`` as ``|``). Preformatted text is kept as it is; a figure is its caption and
+    file name.
+
+    Parameters
+    ----------
+    blocks : sequence of Block
+        What to render, as :func:`from_markdown` gives it.
+    width : int, default :data:`flopcast.formatting.WIDTH`
+        The widest line, where paragraphs and tables can fit (a long word or a table of numbers may not).
+
+    Returns
+    -------
+    str
+        The text, ending with a line break.
+
+    Examples
+    --------
+    >>> blocks = from_markdown(
+    ...     "## Costs\n\nWhat **each** run costs, in \\$.\n\n"
+    ...     "| run | cost | note |\n| :-- | :-- | :-- |\n"
+    ...     "| a | 1,200 | a note long enough to wrap |\n| b | 35 | x\\|y |\n"
+    ... )
+    >>> print(to_text(blocks, width=28))
+    Costs
+    -----
+    <BLANKLINE>
+    What each run costs, in $.
+    <BLANKLINE>
+    run   cost  note
+    ---  -----  ----------------
+    a    1,200  a note long
+                enough to wrap
+    b       35  x|y
+    <BLANKLINE>
+    """
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            out.append(_text_heading(block, width))
+        elif isinstance(block, Paragraph):
+            out.append(_fill(_plain(block.text), width))
+        elif isinstance(block, Table):
+            out.append(_text_table(block, width))
+        elif isinstance(block, Figure):
+            out.append(_fill(f"{_plain(block.caption)} ({block.path.name})", width))
+        else:
+            out.append(block.text.rstrip("\n"))
+    return "\n\n".join(out) + "\n"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopcast.formatting import number
+from flopcast.formatting import count, number
 from flopcast.formatting import row as format_row
 from flopcast.report_html import escape_markdown as md
 
@@ -60,7 +60,7 @@ def screen_outputs(result: Result, names: Sequence[str]) -> tuple[list[str], dic
         bad = int(np.sum(~np.isfinite(x)))
         if bad:
             skipped[name] = (
-                f"{bad:,} of {x.size:,} draws are NaN or infinite: variance-based indices need finite values "
+                f"NaN or infinite in {bad:,} of {count(x.size, 'draw')}: variance-based indices need finite values "
                 "(see the build-time warning for the inputs that produce them)"
             )
         elif x.size < 2 and set(result.model.uncertain).intersection(result.model.graph.ancestors([name])):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from flopcast.errors import FlopcastValueError, NonFiniteWarning
+from flopcast.formatting import count
 
 __all__ = ["NonFinite", "eti", "finite", "hdi", "interpolation_ranks", "mcse_ranks", "quantile_mcse", "quantiles"]
 
@@ -92,12 +93,12 @@ class NonFinite:
         detail = f"{self.nan:,} NaN, {self.infinite:,} infinite"
         if not self.finite:
             raise FlopcastValueError(
-                f"{name!r}: all {self.total:,} draws are NaN or infinite ({detail}), so {what} is undefined; "
+                f"{name!r}: no finite draw ({detail} in {count(self.total, 'draw')}), so {what} is undefined; "
                 "check its formula and the ranges of its inputs"
             )
         warnings.warn(
             f"{name!r}: {self.count:,} of {self.total:,} draws ({100 * self.share:.3g}%) are not finite ({detail}); "
-            f"{what} uses the {self.finite:,} finite draws",
+            f"{what} uses the {count(self.finite, 'finite draw')}",
             NonFiniteWarning,
             stacklevel=stacklevel,
         )

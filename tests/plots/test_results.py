@@ -111,3 +111,15 @@ def test_each_plot_has_one_name():
         assert callable(getattr(fp, f"{short}_plot"))
         with pytest.raises(AttributeError, match=f"no attribute '{short}' .*{short}_plot"):
             getattr(fp, short)
+
+
+@pytest.mark.filterwarnings("ignore::flopcast.errors.SmallSampleWarning")  # one draw has no interval
+@pytest.mark.parametrize("n", [1, 5000])
+def test_titles_count_the_draws_in_singular_and_plural(n: int, result):
+    from flopcast.plots import distribution_plot, forest_plot
+
+    if n == 1:
+        result = sora.uncertain().simulate(1, seed=3)
+    words = "1 draw)" if n == 1 else "5,000 draws)"
+    assert forest_plot(result, sora.OUTPUTS[:2])._suptitle.get_text().endswith(words)
+    assert distribution_plot(result, sora.OUTPUTS[:2])._suptitle.get_text().endswith(words.rstrip(")"))

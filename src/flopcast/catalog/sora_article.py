@@ -135,6 +135,76 @@ LABELS: Mapping[str, str] = MappingProxyType(
         "tiktok_ai_share": "TikTok AI share",
         "youtube_ai_share": "YouTube AI share",
         "train_clip_fraction": "training clip length / 1 minute",
+        # unit conversions and constants
+        "seconds_per_hour": "seconds per hour",
+        "seconds_per_day": "seconds per day",
+        "days_per_month": "days per month",
+        "video_seconds_per_minute": "seconds per minute of video",
+        "mac_unit": "MAC unit",
+        "flop_unit": "FLOP unit",
+        "flop_per_mac": "FLOP per MAC",
+        "gpu_peak_flop_per_s": "H100 peak FLOP/s",
+        # DiT-XL/2, the reference model
+        "dit_params": "DiT-XL/2 parameters",
+        "dit_train_compute": "DiT-XL/2 training MACs",
+        "dit_train_flop": "DiT-XL/2 training compute",
+        "dit_train_samples": "DiT-XL/2 training samples",
+        "dit_step_compute": "DiT-XL/2 MACs per step and frame",
+        "dit_step_flop": "DiT-XL/2 FLOP per step and frame",
+        "dit_train_gpu_days": "DiT-XL/2 training H100-days",
+        "dit_train_gpu_months": "DiT-XL/2 training H100-months",
+        "dit_image_flop": "FLOP per DiT-XL/2 image",
+        "breakeven_images": "DiT-XL/2 breakeven (images)",
+        "breakeven_days_of_instagram": "DiT-XL/2 breakeven (days of Instagram)",
+        "instagram_images_per_day": "Instagram images per day",
+        # Sora: size, clips and frames
+        "sora_params": "Sora's parameters",
+        "layers": "transformer layers",
+        "dit_width": "transformer width",
+        "fps": "frames per second",
+        "clip_seconds": "clip length (seconds)",
+        "clip_minutes": "clip length (minutes)",
+        "video_frames": "frames per clip",
+        "latent_frames": "latent frames per clip",
+        "temporal_compression": "VAE temporal compression",
+        "spatial_compression": "VAE spatial compression",
+        "patch_size": "latent patch size",
+        "aspect_ratio": "frame aspect ratio",
+        # training
+        "image_fraction": "image share of training",
+        "train_clip_seconds": "training clip length (seconds)",
+        "train_height_px": "training frame height (pixels)",
+        "train_image_px": "training image side (pixels)",
+        "train_video_frames": "frames per training clip",
+        "train_video_tokens": "tokens per training clip",
+        "train_image_tokens": "tokens per training image",
+        "train_video_samples": "training video samples",
+        "train_image_samples": "training image samples",
+        # inference
+        "gen_clip_seconds": "generated clip length (seconds)",
+        "gen_height_px": "generated frame height (pixels)",
+        "gen_frames": "frames per generated clip",
+        "gen_tokens": "tokens per generated clip",
+        "sora_step_flop": "FLOP per diffusion step",
+        "attention_share": "attention share of compute",
+        "vae_decode_flop_per_pixel": "VAE decode FLOP per pixel",
+        "vae_decode_flop": "VAE decode FLOP per clip",
+        "sora_video_flop_stated": "stated FLOP per minute of video",
+        "breakeven_days_of_youtube": "breakeven (days of YouTube)",
+        "video_minutes_per_gpu_day": "minutes of video per H100-day",
+        "video_minutes_per_gpu_day_stated": "stated minutes of video per H100-day",
+        # demand
+        "tiktok_minutes_per_day": "TikTok minutes uploaded per day",
+        "youtube_minutes_per_day": "YouTube minutes uploaded per day",
+        "tiktok_ai_minutes_per_day": "TikTok AI minutes per day",
+        "youtube_ai_minutes_per_day": "YouTube AI minutes per day",
+        "ai_minutes_per_day_from_shares": "AI minutes per day from the shares",
+        # the article's comparison with language models
+        "llama2_params": "Llama 2 70B parameters",
+        "gpt4_active_params": "GPT-4 active parameters",
+        "tokens_per_document": "tokens per document",
+        "llama2_document_flop": "FLOP per Llama 2 document",
+        "gpt4_document_flop": "FLOP per GPT-4 document",
     }
 )
 """Readable names (``label=``) of the Sora quantities, for tables, figures and the command."""
@@ -514,6 +584,7 @@ def article(case: str = "low") -> Model:
         unit="FLOP/video_minute",
         source=f"{ARTICLE}: '708e15 FLOP' per minute of video (7.0821e17 rounded)",
         note="the rounded figure the article divides by for its breakeven",
+        label=LABELS["sora_video_flop_stated"],
     )
     # Likewise its fleet divides the AI minutes by its rounded "120 minutes per H100 per day" (120.7 unrounded).
     m.assume(
@@ -522,6 +593,7 @@ def article(case: str = "low") -> Model:
         unit="video_minute/GPU/day",
         source=f"{ARTICLE}: '120 minutes of video per day' per H100 (120.7 unrounded)",
         note="the rounded throughput the article divides by for its fleet: 10.7M / 120 = 89,000",
+        label=LABELS["video_minutes_per_gpu_day_stated"],
     )
     return m.replace(
         breakeven_minutes=_breakeven_at_stated_video_flop, steady_fleet_gpus=_steady_fleet_at_stated_throughput

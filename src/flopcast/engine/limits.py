@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from flopcast.errors import FlopcastValueError
+from flopcast.formatting import count
 
 if TYPE_CHECKING:
     from flopcast.model import Model
@@ -67,12 +68,12 @@ def _varying(model: Model, names: Iterable[str]) -> int:
 def check_memory(model: Model, n: int, names: Sequence[str]) -> None:
     """Refuse, before allocating, a run whose kept draws need more memory than the machine has."""
     limit = memory_limit()
-    count = _varying(model, names)
-    need = n * count * _BYTES_PER_DRAW
+    varying = _varying(model, names)
+    need = n * varying * _BYTES_PER_DRAW
     if limit is None or need <= limit:
         return
     raise MemoryLimitError(
-        f"keeping {n:,} draws of {count} {'quantity' if count == 1 else 'quantities'} needs {_bytes(need)} of "
+        f"keeping {count(n, 'draw')} of {count(varying, 'quantity', 'quantities')} needs {_bytes(need)} of "
         f"memory and this machine has {_bytes(limit)}",
         "stream the summaries instead, in bounded memory at any n: simulate(n, stream=True), or "
         "simulate(n, keep=[...], stream=True) for some quantities; or keep fewer draws or quantities",

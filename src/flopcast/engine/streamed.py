@@ -13,6 +13,7 @@ from flopcast.engine.progress import Progress
 from flopcast.engine.run import ChunkBounds, chunk_bounds, collect_draws
 from flopcast.engine.tasks import stream_task
 from flopcast.errors import FlopcastValueError
+from flopcast.formatting import count
 from flopcast.streaming import (
     PILOT_SIZE,
     Brackets,
@@ -122,8 +123,8 @@ def run_streamed(
                     continue
                 if not finite[name].size:
                     raise FlopcastValueError(
-                        f"streamed summary of {name!r}: none of its first {m:,} draws is finite, so its quantiles "
-                        "cannot be located; keep its draws instead (keep=[...])"
+                        f"streamed summary of {name!r}: no finite value in its first {count(m, 'draw')}, so its "
+                        "quantiles cannot be located; keep its draws instead (keep=[...])"
                     )
                 window = hdi_window(finite[name], k, prob, widen) if k != n_finite[name] else windows[name]
                 n_finite[name] = k  # exact from now on

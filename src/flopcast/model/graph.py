@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
+from flopcast.formatting import count
 from flopcast.model.nodes import Assumption, Derived, Node
 
 __all__ = ["DERIVED_NOTE", "Graph", "derived_note"]
@@ -254,7 +255,7 @@ def derived_note(name: str, owner: str, args: list[Any]) -> str:
         sizes = [int(np.size(a)) for a in args if isinstance(a, np.ndarray) and a.ndim]
     except Exception:  # pragma: no cover - only numpy arrays are measured
         sizes = []
-    on = f", on a piece of {max(sizes):,} draws" if sizes else ""
+    on = f", on a piece of {count(max(sizes), 'draw')}" if sizes else ""
     return f"{DERIVED_NOTE}{name!r} of {owner}{on}"
 
 
@@ -268,10 +269,10 @@ def _elementwise(name: str, value: Any, args: list[Any], n: int) -> Any:
         return float(value)
     if np.shape(value) == (n,):
         if np.iscomplexobj(value):
-            check_real_result(name, value, f"on a chunk of {n} draws")
+            check_real_result(name, value, f"on a chunk of {count(n, 'draw')}")
         return np.asarray(value, dtype=float)
     raise FlopcastValueError(
-        f"derived {name!r}: returned shape {np.shape(value)} for a chunk of {n} draws; "
+        f"derived {name!r}: returned shape {np.shape(value)} for a chunk of {count(n, 'draw')}; "
         "derived functions must work elementwise (use fc.minimum/fc.where, not min()/sum())"
     )
 

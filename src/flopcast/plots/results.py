@@ -21,6 +21,7 @@ import numpy as np
 
 from flopcast import stats
 from flopcast.errors import FlopcastValueError
+from flopcast.formatting import count
 from flopcast.validate import check_probability
 
 if TYPE_CHECKING:
@@ -220,7 +221,7 @@ def forest_plot(
         pa.ticks(ax, use_log, unit)
     if title is None:
         masses = " and ".join(f"{p:.0%}" for p in levels)
-        title = pa.literal(f"{result.model.name}: median and {masses} intervals ({result.n:,} draws)")
+        title = pa.literal(f"{result.model.name}: median and {masses} intervals ({count(result.n, 'draw')})")
     fig.suptitle(title, fontsize=11)
     fig.legend(
         list(handles.values()), [pa.literal(h) for h in handles], loc="outside lower center",
@@ -344,7 +345,7 @@ def distribution_plot(
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     word = "cumulative distribution" if kind == "cdf" else "density"
-    fig.suptitle(pa.literal(f"{result.model.name}: {word} of {result.n:,} draws"), fontsize=11)
+    fig.suptitle(pa.literal(f"{result.model.name}: {word} of {count(result.n, 'draw')}"), fontsize=11)
     fig.legend(
         list(handles.values()), [pa.literal(h) for h in handles], loc="outside lower center",
         ncol=_legend_columns(handles), frameon=False,
