@@ -1,9 +1,14 @@
 import os
+import tempfile
 
 import pytest
 from hypothesis import settings
 
-import flopcast as fc
+# flopcast's disk cache (Beta quantile tables) lives in a folder of this test session, shared with the commands
+# the tests run (they inherit the variable): the user's own cache is neither read nor filled by the tests.
+os.environ.setdefault("FLOPCAST_CACHE_DIR", tempfile.mkdtemp(prefix="flopcast-test-cache-"))
+
+import flopcast as fc  # noqa: E402
 
 # In CI (``.ci/run`` sets CI=true) the property tests try the same examples every run, so that a red build can be
 # reproduced and is never an accident of the draw; run locally, they explore new examples each time.

@@ -19,7 +19,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "distributions",
         (
             "flopcast.distributions", "flopcast.errors", "flopcast.validate", "flopcast._ppf_table",
-            "flopcast.constructors", "flopcast.ops", "flopcast.stats", "flopcast.units", "flopcast.formatting",
+            "flopcast._disk_cache", "flopcast.constructors", "flopcast.ops", "flopcast.stats", "flopcast.units",
+            "flopcast.formatting",
             "flopcast.version", "flopcast.correlation", "flopcast.joint", "flopcast.output_folder",
             "flopcast.arithmetic", "flopcast.expr", "flopcast.events", "flopcast.html", "flopcast.report_html",
         ),

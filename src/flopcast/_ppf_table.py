@@ -21,21 +21,29 @@ of every interval and its range is narrowed until the relative error there is be
 2e5 random ``u`` each plus a dense grid and the points 1e-6, 1 - 1e-6): max relative error
 5.9e-12 against ``scipy.special.betaincinv``; 31-37 ns/value at 1e6 values versus
 350-1900 ns/value for ``betaincinv`` (2 CPUs, numpy 2.5, scipy 1.18). Building the tables
-of one ``(alpha, beta)`` takes 5-50 ms (up to 0.2 s for ``alpha < 1``), once per process.
+of one ``(alpha, beta)`` takes 5-50 ms (up to 0.2 s for ``alpha < 1``), once per process; the
+tables are kept in flopcast's disk cache (:mod:`flopcast._disk_cache`), so that later processes read them
+back (bit for bit the same) instead.
 
-Depends on numpy and scipy.special only.
+Depends on numpy, scipy.special and flopcast._disk_cache only.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import platform
 from collections.abc import Callable
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import scipy
 import scipy.special as sc
 from numpy.typing import NDArray
+
+from flopcast import _disk_cache
 
 __all__ = ["EXACT_BELOW", "BetaPpfTable", "beta_ppf", "beta_ppf_table"]
 
@@ -87,6 +95,17 @@ class _Hermite:
         coef[:, 1] = m0
         coef[:, 2] = 3.0 * (p1 - p0) - 2.0 * m0 - m1
         coef[:, 3] = 2.0 * (p0 - p1) + m0 + m1
+        self._set(t0, t1, coef)
+
+    @classmethod
+    def from_coefficients(cls, t0: float, t1: float, coef: _Array) -> _Hermite:
+        """The interpolant with these coefficients (one row ``p0, m0, c2, c3`` per interval), as built before."""
+        table = cls.__new__(cls)
+        table._set(t0, t1, coef)
+        return table
+
+    def _set(self, t0: float, t1: float, coef: _Array) -> None:
+        n = coef.shape[0]
         self.t0, self.t1, self.n, self.coef = t0, t1, n, coef
         # One contiguous array per coefficient: gathering with take() into a reused buffer writes one value per
         # point and coefficient, where coef[i] would write a (points, 4) temporary and then read it strided.
@@ -241,9 +260,14 @@ class BetaPpfTable:
     def __init__(self, alpha: float, beta: float) -> None:
         self.alpha = alpha
         self.beta = beta
-        self.centre = _centre_table(alpha, beta)
-        self.lower = _lower_tail_table(alpha, beta)
-        self.upper = _lower_tail_table(beta, alpha)
+        name = _cache_name(alpha, beta)
+        stored = None if name is None else _disk_cache.load("beta-ppf", name)
+        tables = None if stored is None else _from_arrays(stored)
+        if tables is None:
+            tables = (_centre_table(alpha, beta), _lower_tail_table(alpha, beta), _lower_tail_table(beta, alpha))
+            if name is not None:
+                _disk_cache.store("beta-ppf", name, _to_arrays(tables))
+        self.centre, self.lower, self.upper = tables
 
     def __repr__(self) -> str:
         def span(t: _Hermite | None) -> str:
@@ -282,6 +306,62 @@ class BetaPpfTable:
             xo[rest] = _betaincinv(a, b, uo[rest])
         x[idx] = xo
         return x
+
+
+#: The parts of a :class:`BetaPpfTable`, as named in its cached file.
+_PARTS = ("centre", "lower", "upper")
+
+
+@functools.cache
+def _source_digest() -> str | None:
+    """A digest of this module's code: a table cached by another version of it is never read back."""
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _cache_name(alpha: float, beta: float) -> str | None:
+    """The name of the cached tables of ``Beta(alpha, beta)``: everything their bits depend on (None: no cache).
+
+    Building the six tables of the Sora model takes about 0.15 s (a tenth of building and running its report);
+    reading them back takes about 5 ms. The shapes are named exactly (``float.hex``), with this module's code
+    and the versions of numpy and scipy (whose ``betaincinv``, ``exp`` and ``log`` give the node values) and the
+    machine's architecture; see :mod:`flopcast._disk_cache`.
+    """
+    digest = _source_digest()
+    if digest is None:
+        return None
+    return _disk_cache.key(
+        "beta-ppf", float(alpha).hex(), float(beta).hex(), digest, np.__version__, scipy.__version__,
+        platform.machine(),
+    )  # fmt: skip
+
+
+def _to_arrays(tables: tuple[_Hermite | None, ...]) -> dict[str, _Array]:
+    arrays: dict[str, _Array] = {}
+    for part, table in zip(_PARTS, tables, strict=True):
+        if table is not None:
+            arrays[part] = table.coef
+            arrays[f"{part}_range"] = np.array([table.t0, table.t1])
+    return arrays
+
+
+def _from_arrays(arrays: dict[str, _Array]) -> tuple[_Hermite | None, ...] | None:
+    """The tables stored by :func:`_to_arrays`, or None when the arrays are not such tables."""
+    tables: list[_Hermite | None] = []
+    for part in _PARTS:
+        if part not in arrays:
+            tables.append(None)
+            continue
+        coef, span = arrays[part], arrays.get(f"{part}_range")
+        if coef.shape != (_N_INTERVALS, 4) or coef.dtype != np.float64 or span is None or span.shape != (2,):
+            return None
+        t0, t1 = (float(v) for v in span)
+        if not (math.isfinite(t0) and math.isfinite(t1) and t0 < t1):
+            return None
+        tables.append(_Hermite.from_coefficients(t0, t1, coef))
+    return tuple(tables)
 
 
 @functools.lru_cache(maxsize=128)
