@@ -293,6 +293,27 @@ _FAMILY_WORDS = {
 }
 
 
+def with_unit(text: str, unit: str | None) -> str:
+    """``text`` (a number or an interval formatted for ``unit``) followed by its unit, as a reader needs it.
+
+    Money already shows its symbol (``$2M``); money per something adds what it is per; ``1`` adds nothing.
+
+    Examples
+    --------
+    >>> from flopcast.formatting import interval, with_unit
+    >>> with_unit(interval(6.4e20, 1.25e21, "FLOP"), "FLOP"), with_unit(interval(2e6, 3.1e7, "USD"), "USD")
+    ('6.4e20 – 1.25e21 FLOP', '$2M – $31M')
+    >>> with_unit(interval(1.5, 4, "USD/GPU/hour"), "USD/GPU/hour"), with_unit("0.23 – 0.77", "1")
+    ('$1.5 – $4 per GPU/hour', '0.23 – 0.77')
+    """
+    if unit in (None, "", "1"):
+        return text
+    if _currency(unit) is not None:
+        per = "".join(unit.split()).partition("/")[2]
+        return f"{text} per {per}" if per else text
+    return f"{text} {unit}"
+
+
 def _family(dist: Any) -> str:
     name = type(dist).__name__
     if name == "Truncated":

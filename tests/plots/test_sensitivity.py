@@ -47,6 +47,25 @@ def test_tornado_plot(model, tmp_path):
     assert (tmp_path / "tornado.png").stat().st_size > 1000
 
 
+def test_tornado_plot_shows_each_input_range_with_its_unit():
+    m = fc.Model("cost")
+    m.assume("flop", fc.lognormal(1e24, 1e25), unit="FLOP")
+    m.assume("price", fc.uniform(1.5, 4.0), unit="USD/GPU/hour")
+    m.assume("mfu", fc.uniform(0.3, 0.5))
+    m.assume("rate", 989e12, unit="FLOP/s/GPU")
+    m.assume("seconds_per_hour", 3600, unit="s/hour")
+    m.derive(lambda flop, rate, mfu, price, seconds_per_hour: flop / (rate * mfu) / seconds_per_hour * price,
+             name="cost", unit="USD")  # fmt: skip
+    ds = tornado(m, "cost")
+    assert ds["input_unit"].sel(input="flop").item() == "FLOP"
+    ranges = {t.get_text() for t in tornado_plot(ds).axes[0].texts}
+    low, high = (float(ds[end].sel(input="flop")) for end in ("low", "high"))
+    assert fc.formatting.interval(low, high) + " FLOP" in ranges
+    assert any(text.startswith("$") and text.endswith(" per GPU/hour") for text in ranges), ranges
+    mfu = fc.formatting.interval(float(ds["low"].sel(input="mfu")), float(ds["high"].sel(input="mfu")))
+    assert mfu in ranges  # a share: no unit
+
+
 def test_sobol_plot(model, tmp_path):
     ds = sobol(model, ["y", "z"], n=2**8, seed=0)
     fig = sobol_plot(ds)

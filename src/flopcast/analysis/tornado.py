@@ -51,7 +51,8 @@ def tornado(
     xarray.Dataset
         Dim ``input``, sorted by decreasing swing. Variables ``low`` and ``high`` (the input's values at the two
         quantiles), ``output_at_low``, ``output_at_high``, ``swing`` (``|output_at_high - output_at_low|``) and
-        the scalar ``base`` (the output with every input at its median). Attrs ``output``, ``unit``,
+        the scalar ``base`` (the output with every input at its median); coordinates ``label`` and
+        ``input_unit`` of each input. Attrs ``output``, ``output_label``, ``unit`` (the output's),
         ``quantile_low``, ``quantile_high``, ``model``.
 
     Examples
@@ -103,7 +104,11 @@ def tornado(
             "swing": ("input", swing[order]),
             "base": ((), float(y[0])),
         },
-        coords={"input": [names[i] for i in order], "label": ("input", [model[names[i]].label for i in order])},
+        coords={
+            "input": [names[i] for i in order],
+            "label": ("input", [model[names[i]].label for i in order]),
+            "input_unit": ("input", [model[names[i]].unit for i in order]),
+        },
     )
     ds.attrs.update(
         {

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from flopcast.errors import FlopcastValueError
-from flopcast.formatting import interval, number
+from flopcast.formatting import interval, number, with_unit
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -86,8 +86,10 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     ax.axvline(base, color="black", linewidth=0.8)
     ax.set_yticks(y, [labels[i] for i in keep])
     for yi, i in zip(y, keep, strict=True):
-        # the input's range, right of the axes
-        text = interval(float(ds["low"].values[i]), float(ds["high"].values[i]))
+        # the input's range with its unit, right of the axes
+        input_unit = str(ds["input_unit"].values[i]) if "input_unit" in ds.coords else None
+        low, high = float(ds["low"].values[i]), float(ds["high"].values[i])
+        text = with_unit(interval(low, high, input_unit), input_unit)
         ax.annotate(text, (1.0, yi), xycoords=("axes fraction", "data"), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize="small", color="0.35")  # fmt: skip
     unit = ds.attrs.get("unit", "")
