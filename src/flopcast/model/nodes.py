@@ -13,7 +13,7 @@ from flopcast.arithmetic import Arithmetic
 from flopcast.distributions import Distribution, as_distribution
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 
-__all__ = ["Assumption", "Derived", "Node"]
+__all__ = ["Assumption", "Derived", "Node", "titled"]
 
 #: Names that would collide with the dimensions of draws (chain, draw) and of sweeps (stat).
 _RESERVED = frozenset({"chain", "draw", "stat"})
@@ -185,3 +185,14 @@ def _inputs_of(function: Callable[..., Any], name: str) -> tuple[str, ...]:
 
 
 Node = Assumption | Derived
+
+
+def titled(node: Node) -> str:
+    """A quantity as a table row shows it: ``label (name)``, or the name alone when it has no label of its own.
+
+    Examples
+    --------
+    >>> titled(Assumption("mfu", 0.4, label="model FLOPs utilization")), titled(Assumption("mfu", 0.4))
+    ('model FLOPs utilization (mfu)', 'mfu')
+    """
+    return node.name if node.label == node.name else f"{node.label} ({node.name})"

@@ -52,3 +52,18 @@ def test_psis_reuses_given_prior_draws():
     assert cal.prior_draws["rate"] is not None and np.shares_memory(cal.prior_draws["rate"], prior["rate"])
     with pytest.raises(ValueError, match="keep every quantity"):
         calibrate(m, obs, prior=m.simulate(100, seed=0, keep="time"))
+
+
+def test_printed_calibration_uses_labels_units_and_the_house_number_style():
+    m = fc.Model("serving")
+    m.assume("gpu_hours", fc.lognormal(1e5, 1e7), unit="GPU*hour", label="GPU-hours per day")
+    m.assume("price", fc.uniform(1.5, 4.0), unit="USD/GPU/hour")
+    m.derive(lambda gpu_hours, price: gpu_hours * price, name="cost", unit="USD", label="daily cost")
+    cal = calibrate(m, [observe("cost", 3.2e6, sigma=0.3), observe("price", 2.5, sigma=0.2, kind="absolute")],
+                    n=20_000, seed=2)  # fmt: skip
+    lines = str(cal).splitlines()
+    assert "  daily cost (cost) = $3.2M (relative, sigma(log) 0.3)" in lines
+    assert "  price = $2.5 per GPU/hour (absolute, +/- $0.2)" in lines
+    rows = [line for line in lines if line.startswith(("GPU-hours per day (gpu_hours)", "daily cost (cost)"))]
+    assert len(rows) == 2 and all("$" in line for line in rows if line.startswith("daily"))
+    assert max(len(line) for line in lines) <= 120

@@ -33,7 +33,7 @@ def test_summary_and_str(latency_psis):
     assert table.attrs["prob"] == 0.8
     assert "work" not in table.index  # a point value is not a calibrated quantity
     text = str(latency_psis)
-    assert "psis" in text and "pareto_k" in text and "rate" in text and "b: time 5.5" in text
+    assert "psis" in text and "pareto_k" in text and "rate" in text and "b: time = 5.5 s" in text
 
 
 def test_posterior_model_keeps_draws_jointly(latency_psis, latency_nuts):

@@ -200,8 +200,9 @@ class Calibration:
         )
 
     def __str__(self) -> str:
-        from flopcast.formatting import eng, table
+        from flopcast.formatting import WIDTH, eng, number, table, with_unit
         from flopcast.formatting import row as format_row
+        from flopcast.model.nodes import titled
 
         diag = ", ".join(
             f"{k} {eng(v) if isinstance(v, float) else v}" for k, v in self.diagnostics.items() if not k.endswith("_s")
@@ -211,16 +212,21 @@ class Calibration:
         if flag is not None:
             lines.append(flag)
         lines.append("Observations:")
+        model = self.prior_model
         for obs in self.observations:
+            node = model[obs.quantity]
             given = f" given {len(obs.given)} value(s)" if obs.given else ""
-            width = f"+/- {obs.sigma:g}" if obs.kind == "absolute" else f"sigma(log) {obs.sigma:g}"
-            lines.append(f"  {obs.label} {obs.value:g} ({obs.kind}, {width}){given}")
+            width = f"+/- {number(obs.sigma, node.unit)}" if obs.kind == "absolute" else f"sigma(log) {obs.sigma:g}"
+            what = {"at_most": "at most ", "at_least": "at least "}.get(obs.kind, "")
+            value = with_unit(number(obs.value, node.unit), node.unit)
+            subject = f"{obs.subject}: " if obs.subject else ""
+            lines.append(f"  {subject}{titled(node)} = {what}{value} ({obs.kind}, {width}){given}")
         summary = self.summary()
         prob = summary.attrs["prob"]
         headers = ["quantity", "unit", "prior median", f"prior {prob:.0%}", "posterior median", f"posterior {prob:.0%}"]
         rows = [
             [
-                str(name),
+                titled(model[str(name)]),
                 str(row.unit),
                 *format_row(
                     [
@@ -234,7 +240,7 @@ class Calibration:
             ]
             for name, row in summary.iterrows()
         ]
-        lines.append(table(headers, rows, align="llrrrr"))
+        lines.append(table(headers, rows, align="llrrrr", max_width=WIDTH, wrap=[0, 1]))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
