@@ -68,17 +68,24 @@ _NodeFunction = Callable[[_Array], tuple[_Array, _Array]]
 
 
 def _betaincinv(alpha: float, beta: float, u: _Array) -> _Array:
-    """``scipy.special.betaincinv`` with a series where it fails (NaN for some ``u`` < 1e-100).
+    """``scipy.special.betaincinv`` with a series where it fails.
 
-    For tiny ``u``, ``x = w (1 + (beta - 1) / (alpha + 1) w)`` with
-    ``w = (u alpha B(alpha, beta)) ** (1 / alpha)`` (error O(w**3)).
+    It returns NaN for some ``u`` < 1e-100, and for every ``u`` <= 2**-53 when ``alpha`` is just
+    above 1 and ``beta`` below 1 (scipy 1.18: ``betaincinv(1.001, 0.999, 2**-60)``). For tiny ``u``,
+    ``x = w (1 + (beta - 1) / (alpha + 1) w)`` with ``w = (u alpha B(alpha, beta)) ** (1 / alpha)``
+    (error O(w**3)). Below 1e-100 the series is used as it is; above, only where ``betainc`` maps
+    it back to ``u`` within 1e-12 relative, otherwise the NaN stays.
     """
     x = np.asarray(sc.betaincinv(alpha, beta, u), dtype=np.float64)
-    bad = np.isnan(x) & (u > 0.0) & (u < 1e-100)
+    bad = np.isnan(x) & (u > 0.0) & (u < 1e-15)
     if bad.any():
+        ub = u[bad]
         with np.errstate(divide="ignore", under="ignore"):
-            w = np.exp((np.log(u[bad]) + math.log(alpha) + sc.betaln(alpha, beta)) / alpha)
-        x[bad] = w * (1.0 + (beta - 1.0) / (alpha + 1.0) * w)
+            w = np.exp((np.log(ub) + math.log(alpha) + sc.betaln(alpha, beta)) / alpha)
+        series = w * (1.0 + (beta - 1.0) / (alpha + 1.0) * w)
+        with np.errstate(all="ignore"):
+            checked = np.abs(sc.betainc(alpha, beta, series) / ub - 1.0) < 1e-12
+        x[bad] = np.where((ub < 1e-100) | checked, series, np.nan)
     return x
 
 
