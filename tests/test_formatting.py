@@ -189,3 +189,17 @@ def test_rounding_up_to_the_next_power_takes_its_style():
     # One style per row, chosen on the values as they show: 999,999.7 shows as a million, so the row is scientific.
     assert row([999_999.7, 5]) == ["1e6", "5e0"]
     assert row([999_999.4, 5]) == ["999,999", "5"]
+
+
+def test_a_long_name_wraps_after_an_underscore():
+    from flopcast.formatting import _wrap
+
+    assert _wrap("video_minutes_per_gpu_hour", 24) == ["video_minutes_per_gpu_", "hour"]
+    assert _wrap("rate of video_minutes_per_gpu_hour", 24) == ["rate of video_minutes_", "per_gpu_hour"]
+    assert _wrap("short_name here", 12) == ["short_name", "here"]  # a word that fits is never split
+    assert _wrap("a" * 25, 10) == ["a" * 10, "a" * 10, "a" * 5]  # no underscore: cut where it must
+    assert table(["n", "q"], [["R", "tiktok_ai_minutes_per_day"]], "ll", max_width=16, wrap=[1]).splitlines()[2:] == [
+        "R  tiktok_ai_",
+        "   minutes_per_",
+        "   day",
+    ]

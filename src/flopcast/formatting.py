@@ -385,12 +385,34 @@ def _wrap_widths(widths: list[int], wrappable: Sequence[int], max_width: int) ->
 _WHOLE_DASH = DASH.replace(" ", "\u00a0")
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """A wrapper that may break a word too long for a line after an underscore, not inside a name's part.
+
+    ``video_minutes_per_gpu_hour`` in 24 columns gives ``video_minutes_per_gpu_`` / ``hour``, not ``..._ho`` /
+    ``ur``; a word that fits is never split, and one with no underscore is cut where it must.
+    """
+
+    def _split(self, text: str) -> list[str]:
+        chunks = super()._split(text)
+        return [part for chunk in chunks
+                for part in (re.split(r"(?<=_)(?=[^_])", chunk) if len(chunk) > self.width else [chunk])]  # fmt: skip
+
+
 def _wrap(text: str, width: int) -> list[str]:
     """``text`` on lines of at most ``width`` characters, broken at spaces (inside a word only if it must).
 
-    An interval is a word: it moves to the next line whole rather than break at its dash.
+    An interval is a word: it moves to the next line whole rather than break at its dash. A word too long for a
+    line breaks after an underscore where it has one (``video_minutes_`` / ``per_gpu_hour``).
+
+    Examples
+    --------
+    >>> _wrap("rate video_minutes_per_gpu_hour", 24)
+    ['rate video_minutes_per_', 'gpu_hour']
+    >>> _wrap("in 1,080 – 120,500 GPU", 16)
+    ['in', '1,080 – 120,500', 'GPU']
     """
-    lines = textwrap.wrap(text.replace(DASH, _WHOLE_DASH), width, break_on_hyphens=False)
+    wrapper = _Wrapper(width, break_on_hyphens=False)
+    lines = wrapper.wrap(text.replace(DASH, _WHOLE_DASH))
     return [line.replace(_WHOLE_DASH, DASH) for line in lines] or [""]
 
 
