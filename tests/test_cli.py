@@ -376,3 +376,65 @@ def test_a_report_of_one_draw_says_1_draw(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("sora-uncertain: 1 draw, seed 2024")
     assert "1 draws" not in proc.stdout + (tmp_path / "o" / "report.md").read_text()
+
+
+NARROW_MODEL = textwrap.dedent(
+    """
+    import flopcast as fc
+
+    m = fc.Model("narrow")
+    m.assume("a", fc.uniform(1, 2), source="guess")
+    m.assume("k", 3.0, source="definition")
+    m.derive(lambda k: 2 * k, name="node")
+    m.derive(lambda a, node: a * node, name="latency")
+    m.present(headline=["node", "latency"])
+    """
+)
+
+
+def test_a_constant_output_is_refused_by_sensitivity_and_report_alike(tmp_path: Path):
+    path = tmp_path / "narrow.py"
+    path.write_text(NARROW_MODEL)
+    reason = "cannot be ranked: it is constant (every draw is 6)"
+    assert_user_error(run("sensitivity", str(path), "--output", "node", "--n", "64"), f"--output 'node' {reason}")
+    out = tmp_path / "out"
+    proc = run("report", str(path), "--sensitivity-output", "node", "--out", str(out), *FAST)
+    assert_user_error(proc, f"--sensitivity-output 'node' {reason}")
+    assert not out.exists()  # refused before the run
+    proc = run("report", str(path), "--out", str(out), *FAST)  # unasked, the report skips it with a note
+    assert proc.returncode == 0, proc.stderr
+    assert "`node` is constant (every draw is 6)" in (out / "report.md").read_text()
+
+
+def test_a_report_section_that_returns_no_text_is_a_user_error(tmp_path: Path):
+    path = tmp_path / "bad.py"
+    path.write_text(NARROW_MODEL + 'm.present(sections=[fc.ReportSection("Bad", lambda model, result: 42)])\n')
+    message = "report section 'Bad' of model 'narrow': its render function returned int; it must return Markdown"
+    assert_user_error(run("audit", str(path)), message)
+    assert_user_error(run("report", str(path), "--out", str(tmp_path / "out"), *FAST), message)
+
+
+def test_audit_says_result_is_none_when_a_section_reads_the_run(tmp_path: Path):
+    path = tmp_path / "run.py"
+    path.write_text(NARROW_MODEL + textwrap.dedent(
+        """
+        def render(model, result):
+            return f"median {result.summary().loc['latency', 'median']}"
+
+        m.present(sections=[fc.ReportSection("Uses the run", render)])
+        """
+    ))  # fmt: skip
+    proc = run("audit", str(path))
+    assert proc.returncode == 2 and "Traceback" in proc.stderr  # the user's frames, then one line
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("flopcast: error: your model's code raised AttributeError")
+    assert "report section 'Uses the run' of model 'narrow' was rendered without a run: result is None" in last
+
+
+def test_audit_table_breaks_names_at_underscores_within_the_width():
+    proc = run("audit", "article")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert max(map(len, lines)) <= 120
+    assert not any(line.startswith("R  video_minutes_per_gpu_ho ") for line in lines)
+    assert any(line.startswith("R  video_minutes_per_gpu_ ") for line in lines)

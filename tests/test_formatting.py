@@ -133,3 +133,73 @@ def test_an_interval_wraps_whole():
     rows = [["a", f"lognormal, 90% in 2.16e7{DASH}8.64e7"]]
     text = table(["name", "distribution"], rows, "ll", max_width=30, wrap=[1])
     assert f"2.16e7{DASH}8.64e7" in text.splitlines()[-1] and max(len(line) for line in text.splitlines()) <= 30
+
+
+# ---------------------------------------------------------------------------------------------- rounding boundaries
+_SUFFIXES = {"p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "B": 1e9, "T": 1e12}
+_SI = {**_SUFFIXES, "B": math.nan, "P": 1e15, "E": 1e18}
+_MONEY = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+
+
+def _parse(text: str, suffixes: dict[str, float] | None = None) -> float:
+    """The number a formatted text stands for: ``$1.2M`` -> 1.2e6, ``1,080`` -> 1080, ``5e-4`` -> 0.0005."""
+    body = text.replace("$", "").replace(",", "")
+    scale = 1.0
+    if suffixes and body[-1:] in suffixes:
+        body, scale = body[:-1], suffixes[body[-1]]
+    return float(body) * scale
+
+
+def _near_boundaries() -> list[float]:
+    """Values just below, at and just above powers of 10 (and so of 1000), where rounding changes the exponent."""
+    factors = (1 - 5e-3, 1 - 4e-4, 1 - 1e-5, 1 - 1e-12, 1, 1 + 1e-12, 1 + 1e-5, 1 + 4e-4, 1 + 5e-3)
+    return [sign * 10.0**k * f for k in range(-8, 20) for f in factors for sign in (1, -1)]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffixes"),
+    [
+        (lambda v: number(v), None),
+        (lambda v: number(v, "GPU"), None),
+        (lambda v: number(v, "USD"), _MONEY),
+        (lambda v: eng(v), None),
+        (lambda v: eng(v, style="si"), _SI),
+    ],
+    ids=["number", "number-unit", "money", "eng", "eng-si"],
+)
+def test_values_that_print_the_same_look_the_same(fmt, suffixes):
+    for v in _near_boundaries():
+        text = fmt(v)
+        assert "e+" not in text and "e0" not in text[1:], (v, text)
+        shown = _parse(text.replace("-", "", 1) if text.startswith("-") else text, suffixes)
+        shown = -shown if text.startswith("-") else shown
+        # The text is the value to 3 significant digits (or whole), and the value it shows prints the same.
+        assert abs(shown - v) <= 0.5 * 10 ** (math.floor(math.log10(abs(shown))) - 2) * (1 + 1e-9), (v, text)
+        assert fmt(shown) == text, (v, text, fmt(shown))
+
+
+def test_rounding_up_to_the_next_power_takes_its_style():
+    assert number(999.7, "USD") == "$1k"
+    assert interval(999.6, 5000, "USD") == "$1k – $5k"
+    assert number(999_999.7, "GPU") == number(1e6, "GPU") == "1e6"
+    assert number(0.00099999) == number(0.001) == "0.001"
+    assert eng(999.7, style="si") == "1k"
+    assert eng(999_999.7) == "1e6"
+    assert number(999_960, "USD") == "$1M"
+    # One style per row, chosen on the values as they show: 999,999.7 shows as a million, so the row is scientific.
+    assert row([999_999.7, 5]) == ["1e6", "5e0"]
+    assert row([999_999.4, 5]) == ["999,999", "5"]
+
+
+def test_a_long_name_wraps_after_an_underscore():
+    from flopcast.formatting import _wrap
+
+    assert _wrap("video_minutes_per_gpu_hour", 24) == ["video_minutes_per_gpu_", "hour"]
+    assert _wrap("rate of video_minutes_per_gpu_hour", 24) == ["rate of video_minutes_", "per_gpu_hour"]
+    assert _wrap("short_name here", 12) == ["short_name", "here"]  # a word that fits is never split
+    assert _wrap("a" * 25, 10) == ["a" * 10, "a" * 10, "a" * 5]  # no underscore: cut where it must
+    assert table(["n", "q"], [["R", "tiktok_ai_minutes_per_day"]], "ll", max_width=16, wrap=[1]).splitlines()[2:] == [
+        "R  tiktok_ai_",
+        "   minutes_per_",
+        "   day",
+    ]

@@ -1,5 +1,6 @@
 """The report folder: every section and figure, numbers equal to the Result's, valid PNGs, provenance."""
 
+import re
 import struct
 from pathlib import Path
 
@@ -210,10 +211,14 @@ def test_summary_sentences_use_the_table_row_style(tmp_path: Path):
                            s["mean"]], s["unit"])[:3]  # fmt: skip
         table_cell = row([s["median"], (s["eti_lower"], s["eti_upper"])], s["unit"])[1]
         assert table_cell == f"{lo} – {hi}"
+        lo, hi = (t.replace("$", "\\$") for t in (lo, hi))  # money escaped: '$' starts math on GitHub
         tail = f"{hi} GPU" if name == "fleet" else hi
         assert f"between {lo} and {tail}." in text, (lo, hi)
     assert "between 1.3" in text or "e5 and" in text  # the fleet's interval spans a million: scientific at both ends
-    assert "between $" in text and " USD" not in text.split("## Headline")[0]
+    assert "between \\$" in text and " USD" not in text.split("## Headline")[0]
+    # Every '$' of money is escaped, in the summary, the headline table and the assumptions alike.
+    assert re.findall(r"(?<!\\)\$", text) == []
+    assert text.count("\\$") > 6
 
 
 def test_user_text_is_escaped_in_markdown(tmp_path: Path):
@@ -286,3 +291,111 @@ def test_a_users_draws_file_is_never_removed(tmp_path: Path, product_model):
         write_report(product_model, tmp_path, n=200, sensitivity_n=64, html=False)
     write_report(product_model, tmp_path, n=200, sensitivity_n=64, html=False, force=True)
     assert (tmp_path / "draws.nc").read_text() == "my own draws"
+
+
+# ---------------------------------------------------------------------------------------------- what the text says
+def _narrow_model():
+    """A constant output ``node``, one that can be negative (``w``) and one always positive (``pos``)."""
+    import flopcast as fc
+
+    m = fc.Model("narrow")
+    m.assume("a", fc.uniform(1, 2), source="guess")
+    m.assume("b", fc.uniform(0, 1), source="guess")
+    m.assume("k", 3.0, unit="GPU", source="definition")
+    m.derive(lambda k: 2 * k, name="node", unit="GPU", label="nodes of the cluster")
+    m.derive(lambda a, b: a - 1.5 + 0.1 * b, name="w")
+    m.derive(lambda a, b: a * (1 + b), name="pos")
+    m.present(headline=["node", "w", "pos"], references={"node": {"a count": 6.0, "a guess": 6.15}})
+    return m
+
+
+def test_summary_keeps_a_name_as_written_and_capitalizes_only_labels(tmp_path: Path):
+    import flopcast as fc
+
+    m = fc.Model("m")
+    m.assume("a", fc.uniform(1, 2), source="guess")
+    m.derive(lambda a: 2 * a, name="gpu_days")
+    m.derive(lambda a: 3 * a, name="train_flop", label="training compute")
+    write_report(m, tmp_path, n=1000, sensitivity_n=64, html=False)
+    summary = (tmp_path / "report.md").read_text().split("## Summary")[1].split("##")[0]
+    assert "\n`gpu_days`: a median of" in summary and "\n**Training compute** (`train_flop`): a median" in summary
+    assert "Gpu_days" not in summary and "Train_flop" not in summary
+
+
+def test_a_fixed_output_is_compared_with_its_reference_not_placed_among_draws(tmp_path: Path):
+    write_report(_narrow_model(), tmp_path, n=1000, sensitivity_n=64, html=False)
+    text = (tmp_path / "report.md").read_text()
+    line = next(p for p in text.splitlines() if p.startswith("**Nodes of the cluster**"))
+    assert "is fixed at 6 GPU in every draw" in line
+    assert "A count's 6 equals it; a guess's 6.15 is 2.5% above it." in line
+    assert "every draw." not in line.replace("in every draw.", "") and "percentile" not in line
+
+
+def test_sensitivity_decides_the_log_per_output_as_the_command_does(tmp_path: Path):
+    """``w`` can be negative, ``pos`` cannot: the report analyses log(pos) as `flopcast sensitivity` does."""
+    from flopcast.analysis.sobol import sobol
+    from flopcast.cli import _sensitivity_output
+
+    m = _narrow_model()
+    rep = write_report(m, tmp_path, n=2000, seed=3, sensitivity_n=128, html=False)
+    assert dict(zip(rep.sobol["output"].values.tolist(), rep.sobol["log"].values.tolist(), strict=True)) == {
+        "w": False,
+        "pos": True,
+    }
+    assert _sensitivity_output(m, "pos", 3)[1] is True and _sensitivity_output(m, "w", 3)[1] is False
+    alone = sobol(m, "pos", n=128, seed=3, log=True)  # what `flopcast sensitivity --output pos` ranks
+    np.testing.assert_allclose(rep.sobol["ST"].sel(output="pos").values, alone["ST"].sel(output="pos").values)
+    text = (tmp_path / "report.md").read_text()
+    assert "| input | log(`pos`) |" in text.replace("  ", " ").replace("  ", " ") or "log(`pos`)" in text
+    assert "The drivers of **`w`**" in text  # the first output that varies, itself: it can be negative
+    summary = text.split("## Summary")[1].split("##")[0]
+    assert summary.count("Top drivers (total Sobol' index):") == 1  # w
+    assert summary.count("Top drivers (total Sobol' index of its logarithm):") == 1  # pos
+
+
+def test_a_sensitivity_output_that_cannot_be_ranked_is_replaced_with_a_note(tmp_path: Path):
+    from flopcast.errors import FlopcastWarning
+
+    with pytest.warns(FlopcastWarning, match="'node' cannot be ranked .*constant.* of 'w'"):
+        rep = write_report(_narrow_model(), tmp_path, n=1000, sensitivity_n=64, sensitivity_output="node", html=False)
+    assert rep.sensitivity_output == "w" and "'node' cannot be ranked (constant" in (rep.sensitivity_note or "")
+    text = (tmp_path / "report.md").read_text()
+    assert "Sensitivity output 'node' cannot be ranked (constant (every draw is 6)" in text
+    assert "the ranking and the tornado are of 'w'." in text
+
+
+def test_estimates_no_true_index_can_take_get_a_note():
+    from flopcast.report import _monte_carlo_note
+
+    m = _narrow_model()
+    fine = [{"input": "a", "ST": 0.9, "ST_lower": 0.8, "ST_upper": 1.0, "S1": 0.85}]
+    assert _monte_carlo_note(m, fine, 256) == []
+    odd = [
+        {"input": "a", "ST": 1.021, "ST_lower": 0.9, "ST_upper": 1.15, "S1": 1.504},
+        {"input": "b", "ST": 0.01, "ST_lower": 0.0, "ST_upper": 0.02, "S1": -0.004},
+        {"input": "k", "ST": 0.3, "ST_lower": 0.2, "ST_upper": 0.4, "S1": 0.35},  # S1 above ST, within its interval
+    ]
+    (note,) = _monte_carlo_note(m, odd, 256)
+    assert "`a` (ST 1.021, S1 1.504, S1 1.504 above ST 1.021); `b` (S1 -0.004)" in note.text
+    assert "`k`" not in note.text and "Monte Carlo error of the 256 base samples" in note.text
+    assert "--sensitivity-n" in note.text
+
+
+def test_a_section_that_returns_no_text_is_a_type_error_naming_it(tmp_path: Path):
+    import flopcast as fc
+    from flopcast.errors import FlopcastTypeError
+
+    m = _narrow_model()
+    m.present(sections=[fc.ReportSection("Bad", lambda model, result: 42)])
+    message = "report section 'Bad' of model 'narrow': its render function returned int; it must return Markdown"
+    with pytest.raises(FlopcastTypeError, match=message):
+        write_report(m, tmp_path, n=100, sensitivity_n=64, html=False)
+
+
+def test_versions_counts_and_drivers_read_plainly(tmp_path: Path):
+    write_report(_narrow_model(), tmp_path, n=2000, sensitivity_n=64, html=False)
+    text = (tmp_path / "report.md").read_text()
+    provenance = text.split("## Provenance")[1]
+    assert "| n " in provenance and "| 2,000 " in provenance and "--n 2000" in provenance
+    assert "\\." not in provenance  # versions (0.1.0, 3.13.0) are not ordered-list markers
+    assert "Top drivers (total Sobol' index" in text and "index of it)" not in text

@@ -390,7 +390,9 @@ def _cmd_audit(args: argparse.Namespace) -> None:
     from flopcast.report_html import Heading, Table, from_markdown, to_text
 
     model = _model(args)
-    sections = [(s.title, s.render(model, None)) for s in model.presentation.sections]
+    from flopcast.presentation import render_section
+
+    sections = [(s.title, render_section(s, model, None)) for s in model.presentation.sections]
     if args.json:
         # Each section's Markdown, and its tables as rows of {header: cell} for programs.
         _print_json(
@@ -433,7 +435,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
         raise UsageError(f"model {model.name!r} has no uncertain assumption: there is nothing to rank")
     output, positive = _sensitivity_output(model, args.output, args.seed)
     log = not args.no_log and positive
-    _status(args, f"Sobol' indices of {'log(' + output + ')' if log else output}, n = {args.n} ...")
+    _status(args, f"Sobol' indices of {'log(' + output + ')' if log else output}, n = {args.n:,} ...")
     try:
         indices = sobol(model, output, n=args.n, seed=args.seed, log=log)
     except FlopcastError as exc:  # the library's advice names its argument; give the command's option
@@ -476,7 +478,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
     base = number(float(swings["base"]), unit)
     intro = (  # one paragraph filled to the width: the output's label makes the first line longer
         f"Drivers of {target} [{unit}] in model {model.name!r}: total (ST) and first-order (S1) Sobol' indices "
-        f"(n = {indices.attrs.get('n', args.n)} base samples, seed {args.seed}, 95% bootstrap intervals), and the "
+        f"(n = {int(indices.attrs.get('n', args.n)):,} base samples, seed {args.seed}, 95% bootstrap intervals), "
+        "and the "
         f"output with each input at its 5% / 95% quantile, the others at their medians (base {base})"
     )
     print(textwrap.fill(intro, WIDTH, break_on_hyphens=False) + "\n")
@@ -488,28 +491,29 @@ def _cmd_sensitivity(args: argparse.Namespace) -> None:
 SCREENING_N = 10_000
 
 
-def _sensitivity_output(model: Model, name: str | None, seed: int) -> tuple[str, bool]:
-    """The output ``flopcast sensitivity`` explains, and whether its draws are all positive (then: of its log).
+def _sensitivity_output(model: Model, name: str | None, seed: int, option: str = "--output") -> tuple[str, bool]:
+    """The output sensitivity explains, and whether of its log (:func:`~flopcast.report_summary.log_scale`).
 
-    Without ``--output``, the first headline output that varies with finite draws, as the report chooses
-    (:func:`flopcast.report_summary.screen_outputs` on a run of :data:`SCREENING_N` draws).
+    Without a name, the first headline output that varies with finite draws, as the report chooses
+    (:func:`flopcast.report_summary.screen_outputs` on a run of :data:`SCREENING_N` draws). A named output that
+    cannot be ranked (constant, non-finite draws) is refused, by ``flopcast sensitivity --output`` and
+    ``flopcast report --sensitivity-output`` alike, with the reason.
     """
-    import numpy as np
-
-    from flopcast.report_summary import screen_outputs
+    from flopcast.report_summary import log_scale, screen_outputs
 
     names = [name] if name is not None else list(model.headline)
     result = model.simulate(SCREENING_N, seed=seed, keep=names)
+    kept, skipped = screen_outputs(result, names)
     if name is None:
-        kept, skipped = screen_outputs(result, names)
         if not kept:
             reasons = "; ".join(f"{n!r}: {why}" for n, why in skipped.items())
             raise UsageError(
                 f"no headline output of model {model.name!r} can be ranked ({reasons}); name one with --output"
             )
         name = kept[0]
-    with np.errstate(invalid="ignore"):
-        return name, bool(np.all(np.asarray(result[name], dtype=float) > 0))
+    elif not kept:
+        raise UsageError(f"{option} {name!r} cannot be ranked: it is {skipped[name]}")
+    return name, log_scale(result[name])
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
@@ -526,6 +530,8 @@ def _cmd_report(args: argparse.Namespace) -> None:
             _check_output(model, name)
     if args.sensitivity_output is not None:
         _check_output(model, args.sensitivity_output)
+        if model.uncertain:  # refused before the run, as `flopcast sensitivity --output` refuses it
+            _sensitivity_output(model, args.sensitivity_output, args.seed, "--sensitivity-output")
     _status(args, f"Running {model.name!r}: {count(args.n, 'draw')}, seed {args.seed}, {args.design} design ...")
     try:
         report = write_report(
@@ -726,7 +732,11 @@ def _users_error(exc: Exception, spec: str | None) -> UserCodeError | None:
     tb = exc.__traceback__
     while tb is not None and not _is_users(tb.tb_frame.f_code.co_filename, folder):
         tb = tb.tb_next
-    notes = [n for n in getattr(exc, "__notes__", ()) if isinstance(n, str) and n.startswith(DERIVED_NOTE)]
+    from flopcast.presentation import SECTION_NOTE
+
+    all_notes = [n for n in getattr(exc, "__notes__", ()) if isinstance(n, str)]
+    notes = [n for n in all_notes if n.startswith(DERIVED_NOTE)]
+    hints = [n.removeprefix("flopcast: ") for n in all_notes if n.startswith(SECTION_NOTE)]
     if tb is None and not notes:
         return None
     # The user's frames only (flopcast's, above them, would hide them); the whole chain when they ran elsewhere.
@@ -745,7 +755,7 @@ def _users_error(exc: Exception, spec: str | None) -> UserCodeError | None:
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return UserCodeError(
         f"your model's {what} raised {type(exc).__name__}{': ' + message if message else ''}{where} "
-        "(its traceback is above; this is not a bug of flopcast's)",
+        f"(its traceback is above; this is not a bug of flopcast's){'; ' + hints[0] if hints else ''}",
         details,
     )
 

@@ -63,25 +63,42 @@ def _bad(v: float) -> str | None:
     return None
 
 
+def _significant(v: float, digits: int) -> float:
+    """``v`` rounded to ``digits`` significant digits: ``999.7`` -> ``1000.0`` (with 3)."""
+    return float(f"{v:.{digits}g}")
+
+
+def _shown(v: float, digits: int) -> float:
+    """``v`` as plain digits show it: whole when it has ``digits`` digits before the point, else rounded.
+
+    The style of a number is chosen on this value, not on ``v``: ``999,999.7`` shows as ``1,000,000``, which is a
+    million, so it is written as a million is (``1e6``); ``0.00099999`` shows as ``0.001`` and is written so.
+    """
+    if v == 0:
+        return 0.0
+    return float(round(v)) if math.floor(math.log10(abs(v))) >= digits - 1 else _significant(v, digits)
+
+
 def _sci(v: float, digits: int) -> str:
     """Scientific notation without a plus sign or leading zeros: ``1.08e25``, ``5e-4``."""
+    v = _significant(v, digits)  # 9.996e5 is 1e6: its exponent is the rounded value's
     exponent = math.floor(math.log10(abs(v)))
-    mantissa = v / 10**exponent
-    text = f"{mantissa:.{digits}g}"
-    if text.lstrip("-").startswith("10") and "." not in text[:4]:  # 9.996 rounds up to 10
-        mantissa /= 10
-        exponent += 1
-        text = f"{mantissa:.{digits}g}"
+    text = f"{v / 10**exponent:.{digits}g}"
     return f"{text}e{exponent}"
 
 
 def _plain(v: float, digits: int) -> str:
     """``digits`` significant digits, whole numbers above 10^(digits-1) in full with thousands separators."""
-    exponent = math.floor(math.log10(abs(v)))
-    if exponent >= digits - 1:
+    v = _shown(v, digits)
+    if math.floor(math.log10(abs(v))) >= digits - 1:
         return f"{v:,.0f}"
     text = f"{v:.{digits}g}"
     return _sci(v, digits) if "e" in text else text
+
+
+def _plain_style(v: float, digits: int) -> bool:
+    """Whether ``v`` is written in plain digits: as shown, it lies from 0.001 up to (not including) a million."""
+    return _PLAIN_RANGE[0] <= abs(_shown(v, digits)) < _PLAIN_RANGE[1]
 
 
 def eng(value: float, digits: int = 3, style: str = "sci") -> str:
@@ -103,11 +120,13 @@ def eng(value: float, digits: int = 3, style: str = "sci") -> str:
         return bad
     if v == 0:
         return "0"
-    exponent = math.floor(math.log10(abs(v)))
-    if style == "si" and -12 <= exponent < 21:
-        e3 = 3 * (exponent // 3)
-        return f"{v / 10**e3:.{digits}g}{_PREFIXES[e3]}"
-    if _PLAIN_RANGE[0] <= abs(v) < _PLAIN_RANGE[1]:
+    if style == "si":
+        rounded = _significant(v, digits)  # 999.7 is 1k, not 1e+03 (units): the prefix is the rounded value's
+        exponent = math.floor(math.log10(abs(rounded)))
+        if -12 <= exponent < 21:
+            e3 = 3 * (exponent // 3)
+            return f"{rounded / 10**e3:.{digits}g}{_PREFIXES[e3]}"
+    if _plain_style(v, digits):
         return _plain(v, digits)
     return _sci(v, digits)
 
@@ -142,17 +161,13 @@ def _currency(unit: str | None) -> str | None:
 
 
 def _money(v: float, symbol: str, digits: int) -> str:
-    sign, a = ("-" if v < 0 else ""), abs(v)
+    sign, a = ("-" if v < 0 else ""), _significant(abs(v), digits)  # $999.7 is $1k: the rounded value decides
     if a == 0:
         return f"{symbol}0"
     exponent = math.floor(math.log10(a))
     e3 = 3 * (exponent // 3)
     if e3 in _MONEY_SUFFIXES:
-        text = f"{a / 10**e3:.{digits}g}"
-        if float(text) >= 1000 and e3 + 3 in _MONEY_SUFFIXES:  # 999.96k rounds to 1e3k: say 1M
-            e3 += 3
-            text = f"{a / 10**e3:.{digits}g}"
-        return f"{sign}{symbol}{text}{_MONEY_SUFFIXES[e3]}"
+        return f"{sign}{symbol}{a / 10**e3:.{digits}g}{_MONEY_SUFFIXES[e3]}"
     if 1e-2 <= a < 1e3:
         return f"{sign}{symbol}{a:.{digits}g}"
     return f"{sign}{symbol}{_sci(a, digits)}"
@@ -188,8 +203,7 @@ def row(values: Sequence[float | tuple[float, float]], unit: str | None = None, 
     """
     items = [tuple(float(x) for x in v) if isinstance(v, tuple | list) else (float(v),) for v in values]
     symbol = _currency(unit)
-    finite = [abs(x) for item in items for x in item if math.isfinite(x) and x != 0]
-    plain = all(_PLAIN_RANGE[0] <= a < _PLAIN_RANGE[1] for a in finite)
+    plain = all(_plain_style(x, digits) for item in items for x in item if math.isfinite(x) and x != 0)
 
     def one(v: float) -> str:
         bad = _bad(v)
@@ -371,12 +385,34 @@ def _wrap_widths(widths: list[int], wrappable: Sequence[int], max_width: int) ->
 _WHOLE_DASH = DASH.replace(" ", "\u00a0")
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """A wrapper that may break a word too long for a line after an underscore, not inside a name's part.
+
+    ``video_minutes_per_gpu_hour`` in 24 columns gives ``video_minutes_per_gpu_`` / ``hour``, not ``..._ho`` /
+    ``ur``; a word that fits is never split, and one with no underscore is cut where it must.
+    """
+
+    def _split(self, text: str) -> list[str]:
+        chunks = super()._split(text)
+        return [part for chunk in chunks
+                for part in (re.split(r"(?<=_)(?=[^_])", chunk) if len(chunk) > self.width else [chunk])]  # fmt: skip
+
+
 def _wrap(text: str, width: int) -> list[str]:
     """``text`` on lines of at most ``width`` characters, broken at spaces (inside a word only if it must).
 
-    An interval is a word: it moves to the next line whole rather than break at its dash.
+    An interval is a word: it moves to the next line whole rather than break at its dash. A word too long for a
+    line breaks after an underscore where it has one (``video_minutes_`` / ``per_gpu_hour``).
+
+    Examples
+    --------
+    >>> _wrap("rate video_minutes_per_gpu_hour", 24)
+    ['rate video_minutes_per_', 'gpu_hour']
+    >>> _wrap("in 1,080 – 120,500 GPU", 16)
+    ['in', '1,080 – 120,500', 'GPU']
     """
-    lines = textwrap.wrap(text.replace(DASH, _WHOLE_DASH), width, break_on_hyphens=False)
+    wrapper = _Wrapper(width, break_on_hyphens=False)
+    lines = wrapper.wrap(text.replace(DASH, _WHOLE_DASH))
     return [line.replace(_WHOLE_DASH, DASH) for line in lines] or [""]
 
 

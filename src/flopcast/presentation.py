@@ -43,7 +43,10 @@ if TYPE_CHECKING:
     from flopcast.model import Model
     from flopcast.result import Result
 
-__all__ = ["Presentation", "ReportSection", "default_headline", "make_presentation"]
+__all__ = ["SECTION_NOTE", "Presentation", "ReportSection", "default_headline", "make_presentation", "render_section"]
+
+#: The start of the note added to an error raised by a section's render function without a run (``result`` None).
+SECTION_NOTE = "flopcast: report section "
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,44 @@ class ReportSection:
                 f"ReportSection {self.title!r}: render must be a function (model, result) -> Markdown string, "
                 f"got {type(self.render).__name__}"
             )
+
+
+def render_section(section: ReportSection, model: Model, result: Result | None) -> str:
+    """The Markdown of ``section`` for ``model``: its render function's text, checked to be text.
+
+    ``result`` is the report's run, or None without one (``flopcast audit``). An error the function raises with
+    ``result`` None carries a note saying so (a section that reads the run must handle None).
+
+    Raises
+    ------
+    FlopcastTypeError
+        When the function returns something other than a string, naming the section and the model.
+
+    Examples
+    --------
+    >>> import flopcast as fc
+    >>> render_section(ReportSection("Note", lambda model, result: "Text."), fc.Model("m"), None)
+    'Text.'
+    >>> render_section(ReportSection("Bad", lambda model, result: 42), fc.Model("m"), None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    flopcast.errors.FlopcastTypeError: report section 'Bad' of model 'm': its render function returned int; ...
+    """
+    try:
+        text = section.render(model, result)
+    except Exception as exc:
+        if result is None:
+            exc.add_note(
+                f"{SECTION_NOTE}{section.title!r} of model {model.name!r} was rendered without a run: result is "
+                "None (as under `flopcast audit`); a section that reads the run must handle result None"
+            )
+        raise
+    if not isinstance(text, str):
+        raise FlopcastTypeError(
+            f"report section {section.title!r} of model {model.name!r}: its render function returned "
+            f"{type(text).__name__}; it must return Markdown text (str)"
+        )
+    return text
 
 
 @dataclass(frozen=True)

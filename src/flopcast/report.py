@@ -37,9 +37,10 @@ from flopcast.formatting import count, fixed, interval, number
 from flopcast.formatting import row as format_row
 from flopcast.model import Model
 from flopcast.output_folder import OutputFolder
+from flopcast.presentation import render_section
 from flopcast.report_html import Block, Figure, Heading, Paragraph, Table, from_markdown, to_html, to_markdown
 from flopcast.report_html import escape_markdown as md
-from flopcast.report_summary import screen_outputs, summary_paragraphs
+from flopcast.report_summary import is_log, log_scale, md_number, screen_outputs, summary_paragraphs
 from flopcast.validate import check_int, check_probability
 
 if TYPE_CHECKING:
@@ -112,6 +113,9 @@ class Report:
         The sensitivity analysis (None when the model has no uncertain assumption).
     sensitivity_output : str or None
         The output of the tornado chart and the ranking.
+    sensitivity_note : str or None
+        Why the ranking is not of the ``sensitivity_output`` asked for (it cannot be ranked: constant, say), when
+        another output was analysed instead; the report says it, and a :class:`~flopcast.errors.FlopcastWarning`.
     skipped : dict of str to str
         Headline outputs left out of the sensitivity analysis, each with the reason (constant, non-finite draws).
     sections : list of (str, str)
@@ -130,6 +134,7 @@ class Report:
     sobol: xr.Dataset | None = None
     tornado: xr.Dataset | None = None
     sensitivity_output: str | None = None
+    sensitivity_note: str | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     sections: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -294,7 +299,7 @@ def _write(report: Report, output: OutputFolder, html: bool, draws: bool, stages
     with stages("files", "with every draw" if draws else ""):
         # The model's own sections are part of the page's text (the Sora models' audit rebuilds the article).
         model = report.result.model
-        report.sections = [(s.title, s.render(model, report.result)) for s in model.presentation.sections]
+        report.sections = [(s.title, render_section(s, model, report.result)) for s in model.presentation.sections]
         _write_files(report, output, html, draws)
 
 
@@ -344,43 +349,68 @@ def _summary(result: Result, names: Sequence[str], prob: float) -> pd.DataFrame:
 
 
 def _sensitivity(report: Report, output: str | None, n: int, seed: int | None) -> None:
-    """Sobol' indices of the headline outputs that vary (of their log when all are positive), and a tornado.
+    """Sobol' indices of the headline outputs that vary (each of its log when all its draws are positive), a tornado.
 
-    Outputs left out are recorded in ``report.skipped`` with the reason: no single output stops the report.
+    Outputs left out are recorded in ``report.skipped`` with the reason: no single output stops the report. When
+    the output asked for cannot be ranked, the first one that can is analysed, and ``report.sensitivity_note``
+    (and a warning) says so.
     """
-    import numpy as np
+    import warnings
+
+    import xarray as xr
 
     from flopcast.analysis.sobol import sobol
     from flopcast.analysis.tornado import tornado
-    from flopcast.errors import FlopcastError
+    from flopcast.errors import FlopcastError, FlopcastWarning
 
     model, result = report.result.model, report.result
     wanted = list(dict.fromkeys([*report.outputs, *([output] if output else [])]))
     targets, report.skipped = screen_outputs(result, wanted)
+    asked = output
     if output is None or output not in targets:
         output = targets[0] if targets else None
     if output is None:
         return
-    positive = all(float(np.min(result[t])) > 0 for t in targets)
-    try:
-        indices = sobol(model, targets, n=n, seed=seed, log=positive)
-    except FlopcastError:
-        # One output the run did not reveal (NaN or constant on the Sobol' design only): analyse each alone.
-        parts = []
-        for t in targets:
-            try:
-                parts.append(sobol(model, t, n=n, seed=seed, log=positive))
-            except FlopcastError as exc:
-                report.skipped[t] = str(exc).removeprefix("sobol: ")
-        if not parts:
-            return
-        import xarray as xr
-
-        indices = xr.concat(parts, dim="output", combine_attrs="override")
-        if output in report.skipped:
-            output = str(indices["output"].values[0])
+    # Per output, as `flopcast sensitivity` decides: of its log when every draw is positive.
+    logs = {t: log_scale(result[t]) for t in targets}
+    parts = []
+    for log in (True, False):
+        group = [t for t in targets if logs[t] == log]
+        if not group:
+            continue
+        try:
+            parts.append(sobol(model, group, n=n, seed=seed, log=log))
+        except FlopcastError:
+            # One output the run did not reveal (NaN or constant on the Sobol' design only): analyse each alone.
+            for t in group:
+                try:
+                    parts.append(sobol(model, t, n=n, seed=seed, log=log))
+                except FlopcastError as exc:
+                    report.skipped[t] = str(exc).removeprefix("sobol: ")
+    if not parts:
+        return
+    indices = xr.concat(parts, dim="output", combine_attrs="override") if len(parts) > 1 else parts[0]
+    analysed = [t for t in targets if t in indices["output"].values.tolist()]
+    indices = indices.sel(output=analysed).assign_coords(log=("output", [logs[t] for t in analysed]))
+    indices.attrs["log"] = all(logs[t] for t in analysed)  # the coordinate 'log' says it per output
+    if output not in analysed:
+        output = analysed[0]
+    if asked is not None and asked != output:
+        why = report.skipped.get(asked, "not among the outputs analysed")
+        report.sensitivity_note = f"{asked!r} cannot be ranked ({why}); the ranking and the tornado are of {output!r}"
+        warnings.warn(f"sensitivity output {report.sensitivity_note}", FlopcastWarning, stacklevel=4)
     report.sensitivity_output = output
     report.sobol, report.tornado = indices, tornado(model, output)
+
+
+def _plotted(sobol: xr.Dataset) -> xr.Dataset:
+    """The indices as the figure shows them: each panel titled ``log(label)`` when that output's are of its log."""
+    logs = [is_log(sobol, str(o)) for o in sobol["output"].values]
+    labels = sobol["output_label"].values if "output_label" in sobol.coords else sobol["output"].values
+    shown = [f"log({label})" if log else str(label) for label, log in zip(labels, logs, strict=True)]
+    plotted = sobol.assign_coords(output_label=("output", shown))
+    plotted.attrs["log"] = False  # said in each title: the figure would wrap them in a second log()
+    return plotted
 
 
 def _figures(report: Report, folder: OutputFolder) -> None:
@@ -402,7 +432,7 @@ def _figures(report: Report, folder: OutputFolder) -> None:
         # The main output and the first headline output: a panel per output of 8 would be a poster.
         panels = list(dict.fromkeys([output, report.outputs[0]]))
         panels = [p for p in panels if p in report.sobol["output"].values.tolist()]
-        _save(report, folder, "sobol", sobol_plot(report.sobol, panels))
+        _save(report, folder, "sobol", sobol_plot(_plotted(report.sobol), panels))
 
 
 def _save(report: Report, folder: OutputFolder, name: str, fig: Any) -> None:
@@ -474,7 +504,8 @@ def _headline(report: Report) -> list[Block]:
         r = s.loc[name]
         refs = references.get(name, {}) if shown else {}
         stats = [r["median"], (r["eti_lower"], r["eti_upper"]), (r["eti50_lower"], r["eti50_upper"]), r["mean"]]
-        cells = format_row([*stats, *refs.values()], r["unit"])  # the references in the row's number style
+        # The references in the row's number style; escaped ('$' of money starts math in GitHub's Markdown).
+        cells = [md_number(c) for c in format_row([*stats, *refs.values()], r["unit"])]
         row = [_quantity_cell(model, name), md(r["unit"]), *(cells[:4] if half else [cells[0], cells[1], cells[3]])]
         if shown:
             row.append("; ".join(f"{md(label)}: {text}" for label, text in zip(refs, cells[4:], strict=True)))
@@ -522,7 +553,7 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
         blocks.append(
             Paragraph(
                 "Left out of the sensitivity analysis: "
-                + "; ".join(f"`{name}` is {why}" if why.startswith("constant") else f"`{name}`: {why}"
+                + "; ".join(f"`{name}` is {md(why)}" if why.startswith("constant") else f"`{name}`: {md(why)}"
                             for name, why in report.skipped.items())
                 + "."
             )
@@ -536,7 +567,9 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
             reason = "none of its headline outputs has a variance to share out"
         blocks.append(Paragraph(f"Model {md(repr(model.name))}: {reason}."))
         return blocks
-    log = bool(ds.attrs.get("log", False))
+    if report.sensitivity_note:
+        blocks.append(Paragraph(md(f"Sensitivity output {report.sensitivity_note}.")))
+    log = is_log(ds, output)
     target = f"log({_label(model, output)})" if log else _label(model, output)
     level = float(ds.attrs.get("conf_level", 0.95))
     ranked = ranking_rows(ds, output)
@@ -553,7 +586,8 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
         lo, hi = swings.get(r["input"], (np.nan, np.nan))
         rows.append(
             [str(rank), _quantity_cell(model, r["input"]), fixed(r["ST"]),
-             interval(r["ST_lower"], r["ST_upper"], decimals=3), fixed(r["S1"]), *format_row([lo, hi], output_unit)]
+             interval(r["ST_lower"], r["ST_upper"], decimals=3), fixed(r["S1"]),
+             *(md_number(c) for c in format_row([lo, hi], output_unit))]
         )  # fmt: skip
     blocks += [
         Paragraph(
@@ -565,16 +599,25 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
         ),
         Table(["rank", "input", "ST", f"ST {level:.0%}", "S1", "output at 5%", "output at 95%"], rows, "rlrrrrr"),
     ]
+    blocks += _monte_carlo_note(model, ranked, int(ds.attrs["n"]))
     others = [o for o in ds["output"].values.tolist() if o != output]
     if others:
         st = ds["ST"]
         order = [r["input"] for r in ranked]
         matrix = [[_quantity_cell(model, name), *(fixed(float(st.sel(input=name, output=o)), 2) for o in others)]
                   for name in order]  # fmt: skip
+        logged = [o for o in others if is_log(ds, o)]
+        scale = (
+            "each of its logarithm (its draws are all positive), as the column says"
+            if len(logged) == len(others)
+            else "of the logarithm where the column says log(...) (all its draws positive), else of the output "
+            "itself (it can be zero or negative)"
+        )
         blocks += [
-            Paragraph("Total Sobol' index of each input on the other headline outputs:"),
-            Table(["input", *(_label(model, o) for o in others)], matrix, "l" + "r" * len(others)),
-        ]
+            Paragraph(f"Total Sobol' index of each input on the other headline outputs, {scale}:"),
+            Table(["input", *(f"log({_label(model, o)})" if o in logged else _label(model, o) for o in others)],
+                  matrix, "l" + "r" * len(others)),
+        ]  # fmt: skip
     if "tornado" in report.files:
         caption = f"Tornado chart of {_label(model, output)}: one-at-a-time swings"
         blocks.append(Figure(report.files["tornado"], caption))
@@ -583,12 +626,37 @@ def _sensitivity_blocks(report: Report) -> list[Block]:
     return blocks
 
 
+def _monte_carlo_note(model: Model, ranked: Sequence[dict[str, Any]], n: int) -> list[Block]:
+    """A note under the ranking when an estimate is one no true index can be: Monte Carlo error, said as such.
+
+    True indices lie in [0, 1] and S1 <= ST; an estimate shown outside [0, 1], or an S1 above the upper end of its
+    ST's interval, is the error of a finite design (the indices are differences of noisy variances).
+    """
+    odd = []
+    for r in ranked:
+        shown = {key: float(fixed(r[key])) for key in ("ST", "S1") if fixed(r[key]) != "-"}
+        outside = [f"{key} {fixed(r[key])}" for key, v in shown.items() if not 0 <= v <= 1]
+        if r["S1"] > r.get("ST_upper", r["ST"]) and "S1" in shown:
+            outside.append(f"S1 {fixed(r['S1'])} above ST {fixed(r['ST'])}")
+        if outside:
+            odd.append(f"{_label(model, r['input'])} ({', '.join(dict.fromkeys(outside))})")
+    if not odd:
+        return []
+    return [
+        Paragraph(
+            f"Some estimates are not shares a true index can take (in [0, 1], S1 at most ST): {'; '.join(odd)}. They "
+            f"are Monte Carlo error of the {count(n, 'base sample')}; a larger `--sensitivity-n` (`sensitivity_n=`) "
+            "narrows them."
+        )
+    ]
+
+
 def _assumption_blocks(model: Model) -> list[Block]:
     desc = model.describe()
     a_rows = [[_quantity_cell(model, r["name"]), md(r["summary"]), md(r["unit"]), md(r["source"])]
               for r in desc.assumptions]  # fmt: skip
     d_rows = [
-        [_quantity_cell(model, r["name"]), number(r["point"], r["unit"]), md(r["unit"]),
+        [_quantity_cell(model, r["name"]), md_number(number(r["point"], r["unit"])), md(r["unit"]),
          ", ".join(_label(model, i) for i in r["inputs"])]
         for r in desc.derived
     ]  # fmt: skip
@@ -610,7 +678,8 @@ def _assumption_blocks(model: Model) -> list[Block]:
 
 def _provenance_blocks(report: Report) -> list[Block]:
     prov = report.provenance
-    rows = [[key.replace("_", " "), md(value)] for key, value in prov.items()]
+    # Counts with thousands separators as in the text (the command below keeps the digits an option takes).
+    rows = [[key.replace("_", " "), f"{value:,}" if key == "n" else md(value)] for key, value in prov.items()]
     files = ", ".join(f"`{p.name}`" for p in report.files.values())
     return [
         Heading("Provenance", 2, "provenance"),

@@ -101,9 +101,10 @@ Block = Heading | Paragraph | Table | Figure | Preformatted
 
 #: Characters Markdown may read as markup inside a line (``$`` starts math on GitHub): backslash-escaped.
 _MD_SPECIAL = re.compile(r"([\\`*\[\]#~$]|(?<![^\W_])_|_(?![^\W_]))")  # '_' inside a word is no markup
-#: What would start a list at the start of a paragraph: ``- a``, ``+ a``, ``1. a``.
-_MD_BULLET = re.compile(r"^([-+])")
-_MD_NUMBERED = re.compile(r"^(\d+)([.)])")
+#: What would start a list at the start of a paragraph: ``- a``, ``+ a``, ``1. a`` (a marker, then a space or the
+#: end): ``-5``, ``0.1.0`` and ``3.13`` start no list and are left as written.
+_MD_BULLET = re.compile(r"^([-+])(?=\s|$)")
+_MD_NUMBERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
 
 
 def escape_markdown(text: object) -> str:
@@ -124,6 +125,8 @@ def escape_markdown(text: object) -> str:
     \- not a list
     >>> print(escape_markdown("1. nor this"))
     1\. nor this
+    >>> print(escape_markdown("3.13.0"), escape_markdown("-5"), escape_markdown("-$5k"))
+    3.13.0 -5 -\$5k
     """
     one_line = " ".join(str(text).split())
     escaped = _MD_SPECIAL.sub(r"\\\1", one_line)

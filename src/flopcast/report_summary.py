@@ -27,7 +27,17 @@ if TYPE_CHECKING:
     from flopcast.model import Model
     from flopcast.result import Result
 
-__all__ = ["ordinal", "screen_outputs", "summary_paragraphs", "top_drivers", "where_it_falls"]
+__all__ = [
+    "compared_with_fixed",
+    "is_log",
+    "log_scale",
+    "md_number",
+    "ordinal",
+    "screen_outputs",
+    "summary_paragraphs",
+    "top_drivers",
+    "where_it_falls",
+]
 
 #: Drivers named per output in the summary, and the smallest total index worth naming.
 TOP_DRIVERS = 3
@@ -74,6 +84,63 @@ def screen_outputs(result: Result, names: Sequence[str]) -> tuple[list[str], dic
         else:
             kept.append(name)
     return kept, skipped
+
+
+def md_number(text: str) -> str:
+    r"""A number or interval as :mod:`flopcast.formatting` writes it, as Markdown: ``$`` (math on GitHub) escaped.
+
+    Examples
+    --------
+    >>> md_number("$2M – $31M"), md_number("-"), md_number("-1.5")
+    ('\\$2M – \\$31M', '-', '-1.5')
+    """
+    return text.replace("$", "\\$")
+
+
+def log_scale(values: Any) -> bool:
+    """Whether sensitivity ranks the logarithm of an output: when every one of its draws is positive.
+
+    Decided per output, by ``flopcast sensitivity`` and the report alike: a forecast that spans orders of magnitude
+    is explained on the log scale (shares of its orders of magnitude); an output that can be zero or negative has
+    no logarithm and is analysed itself.
+
+    Examples
+    --------
+    >>> log_scale([0.5, 2.0, 1e9]), log_scale([0.5, 0.0]), log_scale([1.0, float("nan")])
+    (True, False, False)
+    """
+    x = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return bool(x.size) and bool(np.all(x > 0))
+
+
+def is_log(sobol: xr.Dataset, output: str) -> bool:
+    """Whether the Sobol' indices of ``output`` are of its logarithm (the ``log`` coordinate, else the attrs)."""
+    if "log" in sobol.coords:
+        return bool(sobol["log"].sel(output=output))
+    return bool(sobol.attrs.get("log", False))
+
+
+def compared_with_fixed(value: float, reference: float, value_text: str, reference_text: str) -> str:
+    """How a reference value compares with an output that is fixed (the same in every draw), in words.
+
+    A percentile says nothing about one value: the reference equals it as shown, or lies some percent away.
+
+    Examples
+    --------
+    >>> compared_with_fixed(4211.3, 4211.0, "4,211", "4,211")
+    'equals it'
+    >>> compared_with_fixed(4000, 4100, "4,000", "4,100"), compared_with_fixed(4000, 3000, "4,000", "3,000")
+    ('is 2.5% above it', 'is 25% below it')
+    >>> compared_with_fixed(0, -2, "0", "-2")
+    'is below it'
+    """
+    if value_text == reference_text:
+        return "equals it"
+    side = "above" if reference > value else "below"
+    if value == 0:
+        return f"is {side} it"
+    return f"is {number(100 * abs(reference - value) / abs(value), digits=2)}% {side} it"
 
 
 def ordinal(k: int) -> str:
@@ -143,7 +210,7 @@ def _label(model: Model, name: str) -> str:
 
 def _amount(text: str, unit: str) -> str:
     """A formatted value with its unit; money is already money (``$55.7M``) and a pure number has none."""
-    return text if text.startswith(("$", "-$")) or unit in ("", "1") else f"{text} {md(unit)}"
+    return text if text.startswith(("\\$", "-\\$")) or unit in ("", "1") else f"{text} {md(unit)}"
 
 
 def summary_paragraphs(
@@ -161,45 +228,58 @@ def summary_paragraphs(
     the draws, and its top drivers by total Sobol' index (or why it has none).
     """
     model = result.model
-    log = bool(sobol.attrs.get("log", False)) if sobol is not None else False
     paragraphs = []
     for name in names:
         row = summary.loc[name]
         unit = str(row["unit"])
         label = model[name].label
-        head = f"**{md(label[:1].upper() + label[1:])}**" + ("" if label == name else f" (`{name}`)")
+        # A label is a phrase and starts the sentence with a capital; a bare name is an identifier, kept as written.
+        head = f"`{name}`" if label == name else f"**{md(label[:1].upper() + label[1:])}** (`{name}`)"
         lo, med, hi = float(row["eti_lower"]), float(row["median"]), float(row["eti_upper"])
         refs = references.get(name, {})
         # The numbers of the headline table's row, in its one style: '69,444 and 3.6e6' would not be one row.
         extra = [row.get("eti50_lower", np.nan), row.get("eti50_upper", np.nan), row["mean"]]
-        med_text, lo_text, hi_text, *rest = format_row([med, lo, hi, *extra, *refs.values()], unit)
+        med_text, lo_text, hi_text, *rest = (
+            md_number(t) for t in format_row([med, lo, hi, *extra, *refs.values()], unit)
+        )
         ref_texts = rest[len(extra) :]
-        if lo == hi:
-            text = f"{head} is fixed at {_amount(med_text, unit)} in every draw."
-        elif np.isnan(lo) or np.isnan(hi):
+        finite = np.asarray(result[name], dtype=float)
+        finite = finite[np.isfinite(finite)]
+        fixed = finite.size > 0 and float(np.ptp(finite)) == 0
+        if np.isnan(lo) or np.isnan(hi):
+            fixed = False  # one draw: it says nothing of whether the output varies
             text = (
                 f"{head}: {_amount(med_text, unit)} in the single finite draw; an interval needs at least 2 draws "
                 "(run with a larger n)."
             )
+        elif fixed:
+            text = f"{head} is fixed at {_amount(med_text, unit)} in every draw."
+        elif lo == hi:
+            text = f"{head}: {_amount(med_text, unit)} in at least {prob:.0%} of the draws (its {prob:.0%} interval)."
         else:
             text = (
                 f"{head}: a median of {_amount(med_text, unit)}, with a {prob:.0%} chance "
                 f"of lying between {lo_text} and {_amount(hi_text, unit)}."
             )
         places = [
-            f"{md(ref_label)}'s {ref_text} lies {where_it_falls(result, name, value)}"
+            f"{md(ref_label)}'s {ref_text} "
+            + (
+                compared_with_fixed(med, value, med_text, ref_text)
+                if fixed
+                else f"lies {where_it_falls(result, name, value)}"
+            )
             for (ref_label, value), ref_text in zip(refs.items(), ref_texts, strict=True)
         ]
         if places:
             text += " " + _sentence("; ".join(places)) + "."
         if name in skipped:
-            text += f" No sensitivity ranking: {skipped[name]}."
+            text += f" No sensitivity ranking: {md(skipped[name])}."
         elif sobol is not None:
             drivers = top_drivers(model, sobol, name)
             if drivers:
-                target = "its logarithm" if log else "it"
                 listed = ", ".join(f"{md(d)} ({st:.2f})" for d, st in drivers)
-                text += f" Top drivers (total Sobol' index of {target}): {listed}."
+                scale = " of its logarithm" if is_log(sobol, name) else ""
+                text += f" Top drivers (total Sobol' index{scale}): {listed}."
         paragraphs.append(text)
     return paragraphs
 
