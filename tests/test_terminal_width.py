@@ -83,6 +83,6 @@ def test_audit_fits_in_120_columns_and_wide_prints_the_markdown(model: str, caps
     assert widest(lines) <= WIDTH, "\n".join(line for line in lines if len(line) > WIDTH)
     assert lines[:2] == ["Audit of the article", "===================="]
     assert not any(line.startswith("|") for line in lines)  # tables as text, not Markdown
-    assert any(line.startswith("R  train_gpu_months (low)") and "4,211" in line for line in lines)
+    assert any(line.startswith("R  training H100-months") and "4,211" in line for line in lines)
     wide = output_of(["audit", model, "--wide"], capsys)
     assert widest(wide) > WIDTH and any(line.startswith("| R ") for line in wide)

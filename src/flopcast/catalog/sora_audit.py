@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from flopcast.catalog import flops
-from flopcast.catalog.sora_article import ARTICLE_VALUES, article
+from flopcast.catalog.sora_article import ARTICLE_VALUES, LABELS, article
 from flopcast.errors import FlopcastKeyError, FlopcastValueError
 from flopcast.formatting import eng, row, table
 from flopcast.model import Model
@@ -516,11 +516,24 @@ def audit_markdown(model: Model | None = None, result: Result | None = None) -> 
             ),
             Table(
                 ["#", "quantity", "article says", "its inputs imply", "difference", "unit", "why / consequence"],
-                [f.cells() for f in findings],
+                [[f.item, _labelled(f.quantity), *f.cells()[2:]] for f in findings],
                 "llrrrll",
             ),
         ]
     )
+
+
+def _labelled(quantity: str) -> str:
+    """A finding's quantity as the report's tables show it: ``label (name)``, the case after it (``(low)``).
+
+    Examples
+    --------
+    >>> _labelled("train_gpu_months (low)"), _labelled("a short label")
+    ('training H100-months (train_gpu_months) (low)', 'a short label')
+    """
+    name, space, case = quantity.partition(" ")
+    label = LABELS.get(name)
+    return f"{label} ({name}){space}{case}" if label else quantity
 
 
 AUDIT_SECTION = ReportSection("Audit of the article", audit_markdown)
