@@ -325,8 +325,9 @@ def _named(model: Model, name: str) -> str:
 
     As in report.md, the label the model gives (``label=``) comes first and the name (what options take) after.
     """
-    label = model[name].label
-    return name if not label or label == name else f"{label} ({name})"
+    from flopcast.model.nodes import titled
+
+    return titled(model[name])
 
 
 def _check_output(model: Any, name: str | None) -> str:
