@@ -125,18 +125,44 @@ def check_dimension(result: Any, declared: str, owner: str) -> None:
 
     Raises
     ------
-    ValueError
-        When the dimensions differ, naming the node, both units and a fix.
+    FlopcastValueError
+        When the dimensions differ, naming the node, both units and a fix (for MAC given as FLOP, the FLOP/MAC
+        assumption that converts them).
+
+    Examples
+    --------
+    >>> from flopcast.units import check_dimension, quantity
+    >>> check_dimension(quantity(5e11, "MAC") * quantity(2.0, "FLOP/MAC"), "FLOP", "derived 'flop'")  # passes
+    >>> check_dimension(quantity(5e11, "MAC"), "FLOP", "derived 'flop'")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    flopcast.errors.FlopcastValueError: derived 'flop': unit mismatch: declared 'FLOP' {'[compute]': 1} but its \
+inputs give 'MAC' {'[multiply_accumulate]': 1}; multiply by a FLOP/MAC assumption, such as \
+m.assume('flop_per_mac', 2, unit='FLOP/MAC') ...
     """
     ureg = registry()
     expected = ureg.Unit(declared.strip() or "1")
     got = result.units if isinstance(result, ureg.Quantity) else ureg.dimensionless
     if got.dimensionality != expected.dimensionality:
+        missing = dict((expected / got).dimensionality)  # the dimension of the factor the formula lacks
+        if missing == _FLOP_PER_MAC:
+            fix = f"multiply by a FLOP/MAC assumption, such as {_FLOP_PER_MAC_ASSUMPTION}"
+        elif missing == {k: -v for k, v in _FLOP_PER_MAC.items()}:
+            fix = f"divide by a FLOP/MAC assumption, such as {_FLOP_PER_MAC_ASSUMPTION}"
+        else:
+            fix = "fix the declared unit, the units of its inputs, or the formula"
         raise FlopcastValueError(
             f"{owner}: unit mismatch: declared {str(expected)!r} {dict(expected.dimensionality) or '(dimensionless)'}"
-            f" but its inputs give {str(got)!r} {dict(got.dimensionality) or '(dimensionless)'}; "
-            "fix the declared unit, the units of its inputs, or the formula"
+            f" but its inputs give {str(got)!r} {dict(got.dimensionality) or '(dimensionless)'}; {fix}"
         )
+
+
+#: The dimension of FLOP per MAC: what a formula in MAC lacks to be in FLOP (no factor converts them).
+_FLOP_PER_MAC = {"[compute]": 1, "[multiply_accumulate]": -1}
+_FLOP_PER_MAC_ASSUMPTION = (
+    "m.assume('flop_per_mac', 2, unit='FLOP/MAC') (a multiply-accumulate is 2 FLOP: a multiply and an add); MAC "
+    "and FLOP are different dimensions, so a count of one is never silently taken for the other"
+)
 
 
 def check_scale(result: Any, plain: Any, declared: str, owner: str, inputs: Mapping[str, Any] | None = None) -> None:
