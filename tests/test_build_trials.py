@@ -169,3 +169,96 @@ def test_numpy_functions_and_float_of_an_expression_point_to_the_lazy_spelling()
     assert str(np.float64(2) * x) == "2 * to(1, 10)"  # numpy's operators still build expressions
     with pytest.raises(FlopcastValueError, match=r"derived 'y': gives inf at the point values"):
         fc.model_of(y=x / 0)
+
+
+def _train_and_eval() -> fc.Model:
+    """Hours and minutes whose point values take the same branch of a maximum, and 20% of draws the other."""
+    m = fc.Model("w")
+    m.assume("train_h", fc.lognormal(5, 500), unit="hour")
+    m.assume("eval_min", fc.lognormal(1, 100), unit="minute")
+    return m
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        lambda train_h, eval_min: fc.maximum(train_h, eval_min),
+        lambda train_h, eval_min: np.maximum(train_h, eval_min),
+        lambda train_h, eval_min: -fc.minimum(-train_h, -eval_min),
+        lambda train_h, eval_min: fc.where(train_h > eval_min, train_h, eval_min),
+    ],
+    ids=["fc.maximum", "np.maximum", "fc.minimum", "fc.where"],
+)
+def test_hours_and_minutes_mixed_on_some_draws_only_are_refused(function):
+    """At the point values plain and pint results agree; on part of the draws the branch differs."""
+    m = _train_and_eval()
+    with pytest.raises(FlopcastValueError) as e:
+        m.derive(function, name="longest", unit="hour")
+    message = str(e.value)
+    assert message.startswith("derived 'longest': on plain numbers the formula gives ")
+    assert "it mixes compatible units of different scale" in message
+    assert "hour" in message and "train_h=" in message and "eval_min=" in message  # an input where they differ
+    assert "longest" not in m
+
+
+def test_a_formula_that_is_not_vectorized_gets_the_array_message_before_the_unit_message():
+    """math.log and a Python `if` on a quantity with a unit fail on pint too: the array advice is the useful one."""
+    m = fc.Model("m")
+    m.assume("flop", fc.lognormal(1e20, 1e22), unit="FLOP")
+    with pytest.raises(FlopcastTypeError, match=r"derived 'log_flop': its function fails on an array.*not math\.log"):
+        m.derive(lambda flop: math.log(flop), name="log_flop")
+
+    def big(flop):
+        if flop > 1e21:
+            return flop
+        return 2 * flop
+
+    with pytest.raises(FlopcastTypeError, match=r"derived 'big'.*truth value.*fc\.where\(condition, a, b\)"):
+        m.derive(big, unit="FLOP")
+
+
+def test_unit_conversions_on_draws_pass():
+    m = _train_and_eval()
+    m.assume("minutes_per_hour", 60, unit="minute/hour")
+    m.derive(lambda train_h, eval_min, minutes_per_hour: fc.maximum(train_h, eval_min / minutes_per_hour),
+             name="longest", unit="hour")  # fmt: skip
+    m.assume("threshold", 50, unit="hour")
+    m.derive(lambda train_h, threshold: fc.where(train_h > threshold, train_h, 0 * train_h), name="long_only",
+             unit="hour")  # fmt: skip
+    res = m.simulate(2000, seed=1)
+    np.testing.assert_array_equal(res["longest"], np.maximum(res["train_h"], res["eval_min"] / 60))
+
+
+def test_a_function_that_mixes_draws_is_refused():
+    m = fc.Model("m")
+    m.assume("x", fc.lognormal(1e20, 1e22), unit="FLOP")
+    for function in (
+        lambda x: 2 * x - np.mean(x),  # equals x at the point value
+        lambda x: x / np.sum(x) * np.size(x),
+        lambda x: np.sort(np.atleast_1d(x)).reshape(np.shape(x)),
+        lambda x: (np.cumsum(x) / np.arange(1, np.size(x) + 1)).reshape(np.shape(x)),
+        lambda x: np.cumsum(np.atleast_1d(x)[::-1])[::-1].reshape(np.shape(x)),  # the draws after it
+        lambda x: x * np.linspace(0.5, 1.5, np.size(x)) if np.ndim(x) else x,
+    ):
+        with pytest.raises(FlopcastValueError) as e:
+            m.derive(function, name="centered", unit="FLOP")
+        message = str(e.value)
+        assert message.startswith("derived 'centered': its result for one draw depends on the other draws")
+        assert "each draw must be computed from its own inputs" in message
+        assert "centered" not in m
+
+
+def test_elementwise_functions_pass_the_draw_independence_check():
+    m = fc.Model("m")
+    m.assume("x", fc.lognormal(1, 100))
+    m.assume("y", fc.uniform(-1, 1))
+    m.assume("k", 3.0)
+    m.derive(lambda x, k: np.log(x) * k + 1, name="a")
+    m.derive(lambda x, y: fc.where(y > 0, x, -x), name="b")
+    m.derive(lambda x: np.clip(x, 2, 50), name="c")
+    m.derive(lambda x, y: fc.maximum(x, y) ** 2 / fc.sqrt(x), name="d")
+    m.derive(lambda y: np.abs(y).astype(float), name="e")
+    m.derive(lambda k: k * 2, name="f")  # fixed inputs only: a number, nothing to split
+    m.derive(lambda x, y: np.hypot(x, y), name="g")
+    res = m.simulate(5000, seed=1)
+    np.testing.assert_allclose(res["d"], np.maximum(res["x"], res["y"]) ** 2 / np.sqrt(res["x"]), rtol=1e-15)

@@ -5,6 +5,7 @@ import re
 import pytest
 
 import flopcast as fc
+from flopcast.errors import FlopcastValueError
 
 
 @pytest.fixture
@@ -151,3 +152,38 @@ def test_registry_cache_with_a_truncated_file(tmp_path, monkeypatch):
         path.write_bytes(path.read_bytes()[:50])
     ureg = units._new_registry()
     assert float(ureg.Quantity(1, "hour").to("s").magnitude) == 3600.0
+
+
+@pytest.mark.parametrize(
+    ("given", "declared", "action"),
+    [("MAC", "FLOP", "multiply"), ("MAC/s", "FLOP/s", "multiply"), ("FLOP", "MAC", "divide")],
+)
+def test_mac_declared_as_flop_says_to_use_a_flop_per_mac_assumption(given, declared, action):
+    """docs/own-model.md: MACs are not FLOP (a different dimension: multiply by a FLOP/MAC assumption)."""
+    m = fc.Model("m")
+    m.assume("x", 5e11, unit=given)
+    with pytest.raises(FlopcastValueError) as e:
+        m.derive(lambda x: x, name="y", unit=declared)
+    message = str(e.value)
+    assert message.startswith("derived 'y': unit mismatch: declared ")
+    assert f"{action} by a FLOP/MAC assumption, such as m.assume('flop_per_mac', 2, unit='FLOP/MAC')" in message
+
+
+def test_other_dimension_mismatches_keep_the_generic_fix():
+    m = fc.Model("m")
+    m.assume("x", 5.0, unit="GPU")
+    with pytest.raises(FlopcastValueError, match=r"fix the declared unit, the units of its inputs, or the formula$"):
+        m.derive(lambda x: x, name="y", unit="FLOP")
+
+
+def test_offset_units_are_refused_as_an_offset_not_a_factor():
+    m = fc.Model("m")
+    m.assume("t", 20.0, unit="degC")
+    with pytest.raises(FlopcastValueError) as e:
+        m.derive(lambda t: t, name="t_k", unit="kelvin")
+    message = str(e.value)
+    assert message.startswith("derived 't_k': the formula gives degree_Celsius, declared kelvin; these units")
+    assert "differ by an offset (0 degree_Celsius = 273.15 kelvin), not by a factor" in message
+    assert "multiply" not in message and "274.15" not in message
+    m.derive(lambda t: t, name="t_c", unit="degC")
+    assert m.point()["t_c"] == 20.0

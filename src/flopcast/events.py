@@ -8,6 +8,10 @@ A string is never evaluated as Python: it is parsed with :mod:`ast` and only the
 turned into an :class:`~flopcast.expr.Expr`: quantity names, numbers, ``+ - * / **``, unary minus,
 comparisons (chained too: ``1 < a < 2``), ``and``, ``or``, ``not`` and the functions ``log``, ``exp``,
 ``sqrt`` and ``abs``. Anything else (attributes, calls of other functions, subscripts, strings...) is refused.
+
+The draws are plain numbers, each quantity in its declared unit, so an event that compares, adds or subtracts
+two quantities in different units (minutes and hours, FLOP and GPU) is refused (:func:`check_units`) rather than
+computed on numbers that do not mean the same thing. A bare number takes the unit of what it is compared with.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from flopcast.arithmetic import OPERATORS
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
 from flopcast.expr import Expr, Leaf, Op, Ref, apply
 
-__all__ = ["Probability", "evaluate", "parse_event", "probability"]
+__all__ = ["Probability", "check_units", "evaluate", "parse_event", "probability"]
 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
@@ -154,6 +158,122 @@ def evaluate(expr: Any, lookup: Callable[[str], Any]) -> Any:
     return value(expr)
 
 
+#: Operations whose operands must share a unit, and what the message says they do with them.
+_SAME_UNIT = {"+": "adds", "-": "subtracts", "minimum": "takes the minimum of", "maximum": "takes the maximum of",
+              "where": "chooses between"} | dict.fromkeys(_COMPARE.values(), "compares")  # fmt: skip
+
+
+def check_units(expr: Any, unit_of: Callable[[str], str], text: str) -> None:
+    """Refuse an event that compares, adds or subtracts quantities whose units differ in scale or dimension.
+
+    The draws are plain numbers in each quantity's declared unit: ``eval_min > train_h`` would compare a count
+    of minutes with a count of hours. Units follow the expression: products and quotients combine them, a bare
+    number takes the unit of the quantity it meets (``gpus > 1e6`` is a million GPUs) and counts as a plain
+    factor in a product (``2 * train_h`` is in hours); ``log`` and ``exp`` give plain numbers.
+
+    Parameters
+    ----------
+    expr : Expr
+        The event, its quantities as :class:`~flopcast.expr.Ref`.
+    unit_of : callable
+        The declared unit of a quantity, by name.
+    text : str
+        The event, for the message.
+
+    Raises
+    ------
+    FlopcastValueError
+        Naming both operands with their units, how they differ and how to compare them in one unit.
+
+    Examples
+    --------
+    >>> from flopcast.events import check_units, parse_event
+    >>> units = {"train_h": "hour", "eval_min": "minute", "gpus": "GPU"}.__getitem__
+    >>> check_units(parse_event("train_h > 2 * train_h and gpus > 1e6"), units, "ok")  # passes
+    >>> check_units(parse_event("eval_min > train_h"), units, "eval_min > train_h")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    flopcast.errors.FlopcastValueError: event 'eval_min > train_h': compares eval_min [minute] with train_h [hour], \
+units of different scale (1 minute = 1/60 hour); ...
+    """
+    from flopcast import units
+
+    memo: dict[int, Any] = {}
+
+    def unit(e: Any) -> Any:  # a pint unit; None for a bare number, a truth value or a log
+        if isinstance(e, Ref):
+            return units.parse_unit(unit_of(e.name), f"quantity {e.name!r}")
+        if not isinstance(e, Op):
+            return None
+        if id(e) not in memo:
+            memo[id(e)] = _unit_of_op(e, [unit(a) for a in e.args], text)
+        return memo[id(e)]
+
+    unit(expr)
+
+
+def _unit_of_op(e: Op, args: list[Any], text: str) -> Any:
+    """The unit of operation ``e`` given its operands' (None for a bare number), or the refusal of a mix."""
+    symbol = e.symbol
+    if symbol in _SAME_UNIT and len(args) >= 2:
+        operands = list(zip(e.args, args, strict=True))[1 if symbol == "where" else 0 :]  # not where's condition
+        known = [(a, u) for a, u in operands if u is not None]
+        for (a, ua), (b, ub) in zip(known, known[1:], strict=False):
+            _check_same_unit(text, _SAME_UNIT[symbol], a, ua, b, ub)
+        return None if symbol in _COMPARE.values() or not known else known[0][1]
+    if symbol in ("-", "abs", "absolute") and len(args) == 1:
+        return args[0]
+    if symbol == "*" and len(args) == 2:
+        a, b = args
+        return b if a is None else a if b is None else a * b
+    if symbol == "/" and len(args) == 2:
+        a, b = args
+        return a if b is None else (1 / b if a is None else a / b)
+    if symbol == "**" and len(args) == 2 and args[0] is not None and isinstance(e.args[1], float):
+        return args[0] ** e.args[1]
+    if symbol == "sqrt" and args and args[0] is not None:
+        return args[0] ** 0.5
+    return None  # log, exp, not, and, or: plain numbers and truth values
+
+
+def _check_same_unit(text: str, does: str, a: Any, ua: Any, b: Any, ub: Any) -> None:
+    from flopcast import units
+
+    if ua == ub:
+        return
+    ureg = units.registry()
+    try:
+        factor = float(ureg.Quantity(1.0, ua).to(ub).magnitude)
+        offset = units._offset(ua, ub)
+    except Exception:  # pint's DimensionalityError: no factor converts them
+        factor, offset = math.nan, False
+    if not offset and math.isclose(factor, 1.0, rel_tol=1e-9):
+        return  # two names of one unit (FLOP and flop, token and 1)
+    ta, tb = units._unit_text(ua), units._unit_text(ub)
+    between = "with" if does == "compares" else "and"
+    head = f"event {text!r}: {does} {a} [{ta}] {between} {b} [{tb}], "
+    if math.isnan(factor):
+        raise FlopcastValueError(
+            f"{head}units of different dimensions, which no factor converts; compare quantities of one kind, "
+            "or derive in the model the quantity to compare, with its unit"
+        )
+    if offset:
+        why, convert = "units that differ by an offset, not by a factor", " (lambda r: ...)"
+    else:
+        ratio, action = units._ratio_text(factor)
+        why = f"units of different scale ({units._amount('1', ta)} = {units._amount(ratio, tb)})"
+        if isinstance(a, Ref) and isinstance(b, Ref):
+            by = action.replace("divide by ", "/ ").replace("multiply by ", "* ")
+            convert = f", such as lambda r: r[{a.name!r}] {by} > r[{b.name!r}]"
+        else:
+            convert = f" ({action} to go from {ta} to {tb})"
+    raise FlopcastValueError(
+        f"{head}{why}; the draws are plain numbers, each in its quantity's declared unit, so the event would mix "
+        f"them up: derive in the model the quantity in the other's unit (m.derive(..., unit={tb!r}) with a "
+        f"conversion assumption), or write the event as a function of the result that converts{convert}"
+    )
+
+
 class _Recorder:
     """The result as an event sees it, noting which quantities the event reads (to leave out their NaN draws)."""
 
@@ -177,12 +297,17 @@ def probability(event: Any, draws: Mapping[str, np.ndarray] | Any, n: int) -> Pr
     the quantiles and :meth:`~flopcast.Result.percentile_of`. With no such draw left, the event is refused.
     """
     seen = _Recorder(draws)
+    unit_of = getattr(draws, "unit", None)  # a Result knows its quantities' units; a plain mapping does not
     if isinstance(event, str):
         text, expr = event.strip(), parse_event(event)
         values = evaluate(expr, seen.__getitem__)
+        if unit_of is not None:
+            check_units(expr, unit_of, text)
     elif isinstance(event, Expr):
         text = str(event)
         values = evaluate(event, seen.__getitem__)
+        if unit_of is not None:
+            check_units(event, unit_of, text)
     elif callable(event):
         text = getattr(event, "__name__", "event")
         values = event(seen)

@@ -259,6 +259,9 @@ class Result:
             A comparison of quantities and numbers such as ``"peak_fleet_gpus > 1e6"`` or ``"a > b and c < 2"``
             (parsed, never run as Python; see :mod:`flopcast.events`), a comparison of :func:`flopcast.ref`
             (``fc.ref("a") > fc.ref("b")``), or a function of this result returning a boolean per draw.
+            Quantities compared, added or subtracted in a string or an expression must share a unit (minutes
+            and hours are refused: the draws are plain numbers in each quantity's unit); a bare number is in
+            the unit of the quantity it meets.
 
         Returns
         -------

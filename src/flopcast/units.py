@@ -17,6 +17,7 @@ The registry adds to pint's defaults:
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
@@ -124,43 +125,72 @@ def check_dimension(result: Any, declared: str, owner: str) -> None:
 
     Raises
     ------
-    ValueError
-        When the dimensions differ, naming the node, both units and a fix.
+    FlopcastValueError
+        When the dimensions differ, naming the node, both units and a fix (for MAC given as FLOP, the FLOP/MAC
+        assumption that converts them).
+
+    Examples
+    --------
+    >>> from flopcast.units import check_dimension, quantity
+    >>> check_dimension(quantity(5e11, "MAC") * quantity(2.0, "FLOP/MAC"), "FLOP", "derived 'flop'")  # passes
+    >>> check_dimension(quantity(5e11, "MAC"), "FLOP", "derived 'flop'")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    flopcast.errors.FlopcastValueError: derived 'flop': unit mismatch: declared 'FLOP' {'[compute]': 1} but its \
+inputs give 'MAC' {'[multiply_accumulate]': 1}; multiply by a FLOP/MAC assumption, such as \
+m.assume('flop_per_mac', 2, unit='FLOP/MAC') ...
     """
     ureg = registry()
     expected = ureg.Unit(declared.strip() or "1")
     got = result.units if isinstance(result, ureg.Quantity) else ureg.dimensionless
     if got.dimensionality != expected.dimensionality:
+        missing = dict((expected / got).dimensionality)  # the dimension of the factor the formula lacks
+        if missing == _FLOP_PER_MAC:
+            fix = f"multiply by a FLOP/MAC assumption, such as {_FLOP_PER_MAC_ASSUMPTION}"
+        elif missing == {k: -v for k, v in _FLOP_PER_MAC.items()}:
+            fix = f"divide by a FLOP/MAC assumption, such as {_FLOP_PER_MAC_ASSUMPTION}"
+        else:
+            fix = "fix the declared unit, the units of its inputs, or the formula"
         raise FlopcastValueError(
             f"{owner}: unit mismatch: declared {str(expected)!r} {dict(expected.dimensionality) or '(dimensionless)'}"
-            f" but its inputs give {str(got)!r} {dict(got.dimensionality) or '(dimensionless)'}; "
-            "fix the declared unit, the units of its inputs, or the formula"
+            f" but its inputs give {str(got)!r} {dict(got.dimensionality) or '(dimensionless)'}; {fix}"
         )
 
 
-def check_scale(result: Any, plain: float, declared: str, owner: str) -> None:
+#: The dimension of FLOP per MAC: what a formula in MAC lacks to be in FLOP (no factor converts them).
+_FLOP_PER_MAC = {"[compute]": 1, "[multiply_accumulate]": -1}
+_FLOP_PER_MAC_ASSUMPTION = (
+    "m.assume('flop_per_mac', 2, unit='FLOP/MAC') (a multiply-accumulate is 2 FLOP: a multiply and an add); MAC "
+    "and FLOP are different dimensions, so a count of one is never silently taken for the other"
+)
+
+
+def check_scale(result: Any, plain: Any, declared: str, owner: str, inputs: Mapping[str, Any] | None = None) -> None:
     """Check that a formula's plain-float result is its value in the declared unit, not a multiple of it.
 
     The engine computes on plain floats, each input in its declared unit, so a formula that gives GPU*second
     under a declared GPU*hour is 3,600 times too large although the dimensions agree. ``result`` is the formula
-    evaluated on pint quantities, ``plain`` the same formula on the plain point values: converting ``result`` to
-    ``declared`` must give ``plain`` back (factor 1, to rounding).
+    evaluated on pint quantities, ``plain`` the same formula on the plain numbers: converting ``result`` to
+    ``declared`` must give ``plain`` back (factor 1, to rounding), element by element where both are finite.
 
     Parameters
     ----------
     result : pint.Quantity or number
-        The formula on pint quantities (a plain number is dimensionless, in unit 1).
-    plain : float
-        The formula on the plain point values of its inputs.
+        The formula on pint quantities (a plain number is dimensionless, in unit 1); a number or an array.
+    plain : float or numpy.ndarray
+        The formula on the plain values of its inputs: the point values (element 0 of an array), then draws.
     declared : str
         The declared unit (its dimension already checked by :func:`check_dimension`).
     owner : str
         The node, for the message (``"derived 'gpu_hours'"``).
+    inputs : mapping of str to number or array, optional
+        The plain inputs, element by element as ``plain``: the message shows them where the results differ.
 
     Raises
     ------
     FlopcastValueError
-        Naming the quantity, the unit the formula gives, the declared unit, the factor between them and a fix.
+        Naming the quantity, the unit the formula gives, the declared unit, the factor between them and a fix;
+        or, for the same unit with other numbers (hours plus minutes, a maximum of the two), both numbers.
 
     Examples
     --------
@@ -176,21 +206,71 @@ m.assume('second_per_hour', 3600, unit='second/hour') (a bare number carries non
     """
     import math
 
+    import numpy as np
+
     ureg = registry()
     target = ureg.Unit(declared.strip() or "1")
     got = result.units if isinstance(result, ureg.Quantity) else ureg.dimensionless
-    factor = float(ureg.Quantity(1.0, got).to(target).magnitude)
-    if not math.isclose(factor, 1.0, rel_tol=1e-9):
-        raise FlopcastValueError(_scale_message(owner, got, target, factor))
-    magnitude = float(result.to(target).magnitude) if isinstance(result, ureg.Quantity) else float(result)
-    if not math.isclose(magnitude, plain, rel_tol=1e-9, abs_tol=1e-300):
+    converted = result.magnitude if isinstance(result, ureg.Quantity) else result
+    if got != target:  # pint conversions are slow: the common case, the declared unit itself, skips them
+        if _offset(got, target):
+            raise FlopcastValueError(_offset_message(owner, got, target))
+        factor = float(ureg.Quantity(1.0, got).to(target).magnitude)
+        if not math.isclose(factor, 1.0, rel_tol=1e-9):
+            raise FlopcastValueError(_scale_message(owner, got, target, factor))
+        converted = result.to(target).magnitude if isinstance(result, ureg.Quantity) else result
+    try:
+        magnitude, expected = np.broadcast_arrays(np.asarray(converted, dtype=float), np.asarray(plain, dtype=float))
+    except ValueError:  # pragma: no cover - both come from the same inputs: compare the point values
+        magnitude, expected = np.asarray(converted, dtype=float).ravel()[:1], np.asarray(plain, dtype=float).ravel()[:1]
+    magnitude, expected = np.atleast_1d(magnitude), np.atleast_1d(expected)
+    with np.errstate(all="ignore"):  # np.isclose's tolerance, written out: np.isclose costs more than pint here
+        differ = np.abs(magnitude - expected) > 1e-300 + 1e-9 * np.abs(expected)
+    differ &= np.isfinite(magnitude) & np.isfinite(expected)
+    if differ.any():
         # Same units at the end, different numbers: pint converted an operand on the way, which plain floats
-        # cannot do (a sum of hours and seconds).
+        # cannot do (a sum of hours and seconds; a maximum of hours and minutes, on the draws where it picks
+        # the minutes).
+        k = int(np.flatnonzero(differ)[0])
+        at = ""
+        if k:  # element 0 is the point value, where the inputs are their point values
+            shown = ", ".join(f"{n}={_element(v, k):.4g}" for n, v in (inputs or {}).items())
+            at = f" on a trial draw of its inputs ({shown})" if shown else f" on trial draw {k}"
+        ratio = expected[k] / magnitude[k] if magnitude[k] else math.inf
+        by = f" (off by a factor of {ratio:.6g})" if math.isfinite(ratio) and ratio else ""
         raise FlopcastValueError(
-            f"{owner}: on plain numbers the formula gives {plain:.6g}, but with units it gives {magnitude:.6g} "
-            f"{target:C}: it combines compatible units of different scale (such as hours plus seconds), which "
-            "plain numbers cannot convert; convert the inputs to one unit first (declare them in the same unit)"
+            f"{owner}: on plain numbers the formula gives {expected[k]:.6g}{at}, but with units it gives "
+            f"{magnitude[k]:.6g} {target:C}{by}: it mixes compatible units of different scale (such as hours and "
+            "seconds, in a sum or a maximum), which plain numbers cannot convert; convert the inputs to one unit "
+            "first (declare them in the same unit, or multiply by a conversion assumption such as "
+            "m.assume('minute_per_hour', 60, unit='minute/hour'))"
         )
+
+
+def _element(value: Any, k: int) -> float:
+    """Element ``k`` of an input's values, or the value itself for an input without draws."""
+    import numpy as np
+
+    return float(value) if np.ndim(value) == 0 else float(value[k])
+
+
+def _offset(got: pint.Unit, target: pint.Unit) -> bool:
+    """Whether the two units differ by an offset (degree Celsius and kelvin): zero of one is not zero of the other."""
+    try:
+        return float(registry().Quantity(0.0, got).to(target).magnitude) != 0.0
+    except Exception:  # pragma: no cover - both units have the same dimension (checked before)
+        return False
+
+
+def _offset_message(owner: str, got: pint.Unit, target: pint.Unit) -> str:
+    """The error of a formula in a unit with an offset from the declared one: no factor converts them."""
+    got_text, target_text = _unit_text(got), _unit_text(target)
+    zero = float(registry().Quantity(0.0, got).to(target).magnitude)
+    return (
+        f"{owner}: the formula gives {got_text}, declared {target_text}; these units differ by an offset "
+        f"(0 {got_text} = {zero:.6g} {target_text}), not by a factor, and the engine's plain numbers cannot add "
+        f"it: declare unit={got_text!r}, or give the inputs in {target_text}"
+    )
 
 
 def _ratio_text(factor: float) -> tuple[str, str]:

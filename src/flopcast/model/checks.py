@@ -1,10 +1,12 @@
 """The checks a node passes when it is added to a model, so that errors surface at build time, not mid-run.
 
 Each check is one function; :func:`check_node` runs them in order. A derived quantity is checked by trial
-evaluations through :meth:`~flopcast.model.graph.Graph.evaluate` with its inputs at their point values: on numbers
-(the function runs and gives a finite number, its point value), on pint quantities (its unit is consistent
-with its inputs' and its plain result is its value in the declared unit) and on a few seeded draws of every
-assumption (it works on arrays; a NaN or an infinity on part of the support is a warning). To add a check, write a
+evaluations through :meth:`~flopcast.model.graph.Graph.evaluate`: on numbers, its inputs at their point values
+(the function runs and gives a finite number, its point value); on a few seeded draws of every assumption (it
+works on arrays, and each draw's result depends on that draw's inputs only); on pint quantities, the point
+values followed by those draws (its unit is consistent with its inputs' and its plain result is its value in the
+declared unit on every draw, not only where a maximum or a where takes the point's branch). A NaN or an infinity
+on part of the draws is a warning, given once the quantity has passed every check. To add a check, write a
 function here and call it from :func:`check_node`.
 """
 
@@ -30,6 +32,7 @@ __all__ = [
     "check_scale",
     "check_unit",
     "conversion_factor",
+    "nonfinite_warning",
     "scalar_trial",
     "unit_mismatch",
     "unit_trial",
@@ -52,11 +55,28 @@ def check_node(graph: Graph, node: Node, point: Mapping[str, float], trial: dict
             trial[node.name] = trial_draws(node)
         return graph.point[node.name]
     value = scalar_trial(graph, node, point)
-    with_units = unit_trial(graph, node, point)
-    check_scale(node, with_units, value)
+    # On arrays before pint: a function that is not vectorized (math.log, an `if` on an input) fails on pint
+    # quantities too, and the array advice is the one that fixes it.
+    draws = array_trial(graph, node, trial) if trial is not None else None
+    with_units = unit_trial(graph, node, point, trial)
+    plain = value if draws is None else _with_point(value, draws)
+    check_scale(node, with_units, plain, _trial_inputs(node, point, trial))
     if trial is not None:
-        trial[node.name] = array_trial(graph, node, trial)
+        nonfinite_warning(node, {i: trial[i] for i in node.inputs}, draws)
+        trial[node.name] = draws
     return value
+
+
+def _with_point(point: float, draws: Any) -> Any:
+    """The point value followed by the values on the trial draws (element 0 the point), or the point alone."""
+    return np.concatenate(([point], draws)) if np.ndim(draws) else np.float64(point)
+
+
+def _trial_inputs(node: Derived, point: Mapping[str, float], trial: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Each input's plain values in the unit trial: its point value, followed by its trial draws when it has any."""
+    if trial is None:
+        return {i: np.float64(point[i]) for i in node.inputs}
+    return {i: _with_point(point[i], trial[i]) for i in node.inputs}
 
 
 def _trial(graph: Graph, node: Derived, values: Mapping[str, Any]) -> Any:
@@ -148,16 +168,19 @@ def _raised(owner: str, exc: Exception, shown: Mapping[str, float]) -> FlopcastV
     )
 
 
-def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float]) -> Any:
+def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float], trial: Mapping[str, Any] | None = None) -> Any:
     """The function's arithmetic on pint quantities is consistent and gives the declared dimension.
 
-    Returns the result on pint quantities, for :func:`check_scale`.
+    The inputs are their point values followed, when ``trial`` is given, by their values on the trial draws
+    (element 0 is the point; an input without draws stays a number): a maximum or a where of hours and minutes
+    agrees with plain numbers where it takes the point's branch, and only the draws show the other one. pint
+    costs about as much on 65 elements as on one. Returns the result on pint quantities, for :func:`check_scale`.
     """
     from flopcast import units
 
     owner = f"derived {node.name!r}"
     nodes = graph.nodes
-    args = {i: units.quantity(np.float64(point[i]), nodes[i].unit) for i in node.inputs}
+    args = {i: units.quantity(v, nodes[i].unit) for i, v in _trial_inputs(node, point, trial).items()}
     try:
         result = _trial(graph, node, args)
     except Exception as exc:  # pint raises DimensionalityError and friends on inconsistent arithmetic
@@ -174,14 +197,16 @@ def unit_mismatch(what: str, exc: Exception, inputs: Mapping[str, Any], fix: str
     return FlopcastValueError(f"{what}: {exc} (inputs: {shown}); fix the units of the inputs or the {fix}")
 
 
-def check_scale(node: Derived, with_units: Any, plain: float) -> None:
+def check_scale(node: Derived, with_units: Any, plain: Any, inputs: Mapping[str, Any] | None = None) -> None:
     """The plain-float result is the value in the declared unit: GPU*second is not GPU*hour, 1 is not percent.
 
-    ``with_units`` is the result of :func:`unit_trial`, ``plain`` that of :func:`scalar_trial`.
+    ``with_units`` is the result of :func:`unit_trial`; ``plain`` the plain result on the same inputs (the point
+    value of :func:`scalar_trial`, followed by the values of :func:`array_trial` when the trial had draws);
+    ``inputs`` the plain inputs, element by element, to show one where they differ.
     """
     from flopcast import units
 
-    units.check_scale(with_units, plain, node.unit, f"derived {node.name!r}")
+    units.check_scale(with_units, plain, node.unit, f"derived {node.name!r}", inputs)
 
 
 #: Units of time whose ratios (60, 3600, 86400, 24, 7, 365.25...) are conversion factors, not counts.
@@ -244,14 +269,11 @@ _ARRAY_FIXES = (
 
 
 def array_trial(graph: Graph, node: Derived, trial: Mapping[str, Any]) -> Any:
-    """The function works on arrays of draws: elementwise, numbers out; NaN or infinity on some draws warns.
+    """The function works on arrays of draws: elementwise, numbers out, each draw from its own inputs.
 
-    Its inputs take their values on the trial draws (:func:`trial_draws` for assumptions). Returns its values.
+    Its inputs take their values on the trial draws (:func:`trial_draws` for assumptions). Returns its values;
+    :func:`nonfinite_warning` tells of NaN or infinity among them.
     """
-    import warnings
-
-    from flopcast.errors import ModelWarning
-
     args = {i: trial[i] for i in node.inputs}
     before = {i: np.copy(v) for i, v in args.items() if isinstance(v, np.ndarray)}
     try:
@@ -271,9 +293,64 @@ def array_trial(graph: Graph, node: Derived, trial: Mapping[str, Any]) -> Any:
         for i in changed:  # later trials see the draws as they were
             args[i][...] = before[i]
         raise FlopcastValueError(f"derived {node.name!r}: its function {_MUTATES} (it changed {', '.join(changed)})")
+    if np.ndim(value):
+        _check_draws_independent(graph, node, args, value)
+    return value
+
+
+#: Why a draw's value must not depend on the others, and where an aggregate over draws belongs instead.
+_OWN_INPUTS = (
+    "(np.mean, np.sum, np.sort, np.cumsum, normalising by a total...): each draw must be computed from its own "
+    "inputs, since the Monte Carlo evaluates the draws in chunks of any size; an aggregate over draws belongs "
+    "after the simulation (the Result's methods: res.summary(), res.prob(...)) or, for a fixed number, in an "
+    "assumption"
+)
+
+
+def _check_draws_independent(graph: Graph, node: Derived, args: Mapping[str, Any], value: np.ndarray) -> None:
+    """The function's values on every other trial draw are its values on all of them, there.
+
+    ``2 * x - np.mean(x)`` is ``x`` at the point value but changes with the chunk the engine passes: its result
+    for one draw depends on the others. Every other draw, rather than the first half, changes the draws both
+    before and after each one (a cumulative sum agrees on a leading part). Compared to rounding (1e-12: a
+    vectorized loop may round its tail differently), NaN equal to NaN.
+    """
+    part = {i: np.array(v[::2]) if np.ndim(v) else v for i, v in args.items()}  # copies: the draws stay intact
+    size = (TRIAL_DRAWS + 1) // 2
+    owner = f"derived {node.name!r}"
+    try:
+        with np.errstate(all="ignore"):
+            subset = graph.evaluate(part, outputs=[node.name], given=node.inputs, n=size)[node.name]
+    except Exception as exc:
+        raise FlopcastValueError(
+            f"{owner}: its result for one draw depends on the other draws: it runs on {TRIAL_DRAWS} trial draws of "
+            f"its inputs but fails on {size} of them ({type(exc).__name__}: {exc}) {_OWN_INPUTS}"
+        ) from exc
+    whole = value[::2]
+    with np.errstate(all="ignore"):  # np.isclose's test, written out (it costs more than the evaluation)
+        differ = ~(np.abs(subset - whole) <= 1e-12 * np.abs(whole)) & ~(subset == whole)  # equal infinities
+    differ &= ~(np.isnan(subset) & np.isnan(whole))
+    if differ.any():
+        k = int(np.flatnonzero(differ)[0])
+        at = ", ".join(f"{i}={_at(args[i], 2 * k):.4g}" for i in node.inputs)
+        raise FlopcastValueError(
+            f"{owner}: its result for one draw depends on the other draws: for the trial draw {at} it gives "
+            f"{float(value[2 * k]):.6g} among {TRIAL_DRAWS} draws but {float(subset[k]):.6g} among {size} of them "
+            f"{_OWN_INPUTS}"
+        )
+
+
+def nonfinite_warning(node: Derived, args: Mapping[str, Any], value: Any) -> None:
+    """Warn when the values on the trial draws (``args``, the inputs' values) hold NaN or infinity.
+
+    Only draws whose inputs were finite count: the quantities downstream of a NaN stay quiet.
+    """
+    import warnings
+
+    from flopcast.errors import ModelWarning
+
     bad = ~np.isfinite(value)
     if np.ndim(value) and bad.any():
-        # Blame this node only for draws whose inputs were finite: the quantities downstream stay quiet.
         inputs_ok = np.all([np.isfinite(np.broadcast_to(args[i], bad.shape)) for i in node.inputs], axis=0)
         bad &= inputs_ok
     if bad.any():
@@ -288,7 +365,6 @@ def array_trial(graph: Graph, node: Derived, trial: Mapping[str, Any]) -> Any:
             ModelWarning,
             skip_file_prefixes=(_PACKAGE,),  # point at the user's line that added the quantity
         )
-    return value
 
 
 _PACKAGE = str(Path(__file__).resolve().parents[1])
