@@ -1,5 +1,7 @@
 """Sensitivity figures: they return a Figure, draw what the Dataset says, and leave matplotlib's state alone."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -61,7 +63,9 @@ def test_tornado_plot_shows_each_input_range_with_its_unit():
     ranges = {t.get_text() for t in tornado_plot(ds).axes[0].texts}
     low, high = (float(ds[end].sel(input="flop")) for end in ("low", "high"))
     assert fc.formatting.interval(low, high) + " FLOP" in ranges
-    assert any(text.startswith("$") and text.endswith(" per GPU/hour") for text in ranges), ranges
+    # Money keeps its symbol, escaped: matplotlib would read "$1.62 – $3.88" as math and drop the dollars.
+    assert any(text.startswith("\\$") and text.endswith(" per GPU/hour") for text in ranges), ranges
+    assert not [text for text in ranges if re.search(r"(?<!\\)\$", text)], ranges
     mfu = fc.formatting.interval(float(ds["low"].sel(input="mfu")), float(ds["high"].sel(input="mfu")))
     assert mfu in ranges  # a share: no unit
 

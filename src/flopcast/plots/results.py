@@ -118,17 +118,6 @@ def _use_log(x: np.ndarray, shown: list[float], log: bool | None, name: str) -> 
     return positive and pa.use_log(shown, log)
 
 
-def _legend_columns(handles: Mapping[str, Any]) -> int:
-    """As many legend entries per row as fit under a figure about 8 inches wide (labels of ~70 characters)."""
-    columns, width = 0, 0
-    for label in handles:
-        width += len(label) + 6  # the marker and the gap
-        if width > 110 and columns:
-            break
-        columns += 1
-    return max(columns, 1)
-
-
 def _label(result: Result, name: str) -> str:
     """The quantity's readable label (``label=``, else its name)."""
     model = result.model
@@ -185,11 +174,17 @@ def forest_plot(
         raise FlopcastValueError("probs must hold at least one interval mass, e.g. (0.9, 0.5)")
     refs_all = _references(result, reference, reference_label)
     styles = _reference_styles({n: refs_all.get(n, {}) for n in names})
-    fig = pa.figure(8.0, 1.05 * len(names) + 1.2)
+    width = 8.0
+    # Row labels take at most a third of the width, wrapped; the x axes get the rest and the rows grow with them.
+    row_labels = [pa.axis_label(_label(result, n), result.unit(n), width=0, inches=_ROW_LABEL_WIDTH) for n in names]
+    lines = max(label.count("\n") + 1 for label in row_labels)
+    label_width = max(pa.text_width(line) for label in row_labels for line in label.split("\n"))
+    fig = pa.figure(width, (1.05 + 0.17 * max(0, lines - 2)) * len(names) + 1.2)
     axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
     widths = np.linspace(2.5, 8.0, len(levels))
     handles: dict[str, Any] = {}
-    for ax, name in zip(axes, names, strict=True):
+    drawn_intervals = False
+    for ax, name, row_label in zip(axes, names, row_labels, strict=True):
         x = stats.finite(result[name])  # NaN and inf draws are left out, as in the summary
         refs = refs_all.get(name, {})
         qs = [q for p in levels for q in ((1 - p) / 2, (1 + p) / 2)] + [0.5]
@@ -197,9 +192,12 @@ def forest_plot(
         median = float(values[-1])
         for i, (p, lw) in enumerate(zip(levels, widths, strict=True)):
             lo, hi = float(values[2 * i]), float(values[2 * i + 1])
+            if not hi > lo:  # a fixed value has no interval to draw (nor to list in the legend)
+                continue
             alpha = 0.45 + 0.5 * i / max(len(levels) - 1, 1)
             (line,) = ax.plot([lo, hi], [0, 0], color=INTERVAL_COLOR, lw=lw, alpha=alpha, solid_capstyle="butt")
             handles.setdefault(f"{p:.0%} interval", line)
+            drawn_intervals = True
         (dot,) = ax.plot([median], [0], "o", color=MEDIAN_COLOR, ms=5, zorder=3)
         handles.setdefault("median", dot)
         for label, value in refs.items():
@@ -207,28 +205,45 @@ def forest_plot(
             (mark,) = ax.plot([value], [0], marker, color=REFERENCE_COLOR, ms=7, zorder=4, mfc="none", mew=1.6)
             handles.setdefault(label, mark)
         unit = result.unit(name)
-        ax.set_yticks([0], [pa.axis_label(_label(result, name), unit, width=0)])
+        ax.set_yticks([0], [row_label])
         ax.set_ylim(-1, 1)
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", which="major", alpha=0.3)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
-        shown = [float(values[0]), float(values[1]), *refs.values()]
+        shown = [*_data_span(float(values[0]), float(values[1])), *refs.values()]
         use_log = _use_log(x, shown, log, name)
         if use_log:
             ax.set_xscale("log")
         pa.fit(ax, min(shown), max(shown), use_log)
-        pa.ticks(ax, use_log, unit)
+        pa.ticks(ax, use_log, unit, length=width - label_width - 0.6)
+    handles = _leading(handles, [f"{p:.0%} interval" for p in levels])
+    if not drawn_intervals:  # every quantity fixed: its dot is its value
+        handles = {("value" if k == "median" else k): v for k, v in handles.items()}
     if title is None:
         masses = " and ".join(f"{p:.0%}" for p in levels)
-        title = pa.literal(f"{result.model.name}: median and {masses} intervals ({count(result.n, 'draw')})")
+        drawn = f"median and {masses} intervals" if drawn_intervals else "fixed values"
+        title = pa.literal(pa.wrap(f"{result.model.name}: {drawn} ({count(result.n, 'draw')})", width - 0.4, 11, 2))
     fig.suptitle(title, fontsize=11)
-    fig.legend(
-        list(handles.values()), [pa.literal(h) for h in handles], loc="outside lower center",
-        ncol=_legend_columns(handles), frameon=False,
-        fontsize=9,
-    )  # fmt: skip
+    pa.legend(fig, handles)
     return fig
+
+
+#: The widest a row label of the forest plot may be, in inches (a third of the figure's 8): wrapped beyond.
+_ROW_LABEL_WIDTH = 2.8
+
+
+def _leading(handles: dict[str, Any], first: list[str]) -> dict[str, Any]:
+    """Legend entries with ``first`` (those drawn) ahead: a fixed first row would otherwise list its median first."""
+    keys = [k for k in first if k in handles]
+    return {k: handles[k] for k in [*keys, *(k for k in handles if k not in keys)]}
+
+
+def _data_span(low: float, high: float) -> tuple[float, float]:
+    """The span of values a quantity's axis must show: its interval, or +-10% around a fixed value."""
+    from flopcast.plots import axes as pa
+
+    return (low, high) if high > low else pa.single_span(low)
 
 
 def distribution_plot(
@@ -292,18 +307,30 @@ def distribution_plot(
     styles = _reference_styles({n: refs_all.get(n, {}) for n in names})
     ncols = min(columns, len(names))
     nrows = -(-len(names) // ncols)
-    fig = pa.figure(max(4.2 * ncols, 6.5), 2.7 * nrows + 0.8)  # wide enough for the title and the legend
+    width = max(4.2 * ncols, 6.5)  # wide enough for the title and the legend
+    panel = width / ncols - 0.95  # a panel's x axis: its width less the y axis's labels
+    xlabels = [pa.axis_label(_label(result, n), result.unit(n), inches=panel) for n in names]
+    # A row of panels grows by the lines its x labels have beyond two.
+    extra = [max(label.count("\n") - 1 for label in xlabels[r * ncols : (r + 1) * ncols]) for r in range(nrows)]
+    word = "cumulative distribution" if kind == "cdf" else "density"
+    title = pa.wrap(f"{result.model.name}: {word} of {count(result.n, 'draw')}", width - 0.4, 11, 2)
+    fig = pa.figure(width, 2.7 * nrows + 0.8 + 0.17 * sum(max(e, 0) for e in extra) + 0.2 * title.count("\n"))
     grid = fig.subplots(nrows, ncols, squeeze=False)
     handles: dict[str, Any] = {}
     for ax in grid.flat[len(names) :]:
         fig.delaxes(ax)
-    for ax, name in zip(grid.flat, names, strict=False):
+    for ax, name, xlabel in zip(grid.flat, names, xlabels, strict=False):
         x = np.sort(stats.finite(result[name]))  # NaN and inf draws are left out, as in the summary
         refs = refs_all.get(name, {})
         lo, med, hi = stats.quantiles(x, [(1 - prob) / 2, 0.5, (1 + prob) / 2])
-        tail_lo, tail_hi = stats.quantiles(x, [0.001, 0.999])  # the view: all but the farthest tails
-        shown = [float(tail_lo), float(tail_hi), *refs.values()]
-        use_log = _use_log(x, shown, log, name)
+        tail_lo, tail_hi = stats.quantiles(x, [0.001, 0.999])  # all but the farthest tails
+        use_log = _use_log(x, [float(tail_lo), float(tail_hi), *refs.values()], log, name)
+        if not use_log:
+            # A linear axis shows the bulk: to the 0.5% and 99.5% quantiles, at most the interval's width beyond
+            # it, so that a long tail does not squeeze the curve into a corner.
+            bulk_lo, bulk_hi = stats.quantiles(x, [0.005, 0.995])
+            tail_lo, tail_hi = max(bulk_lo, lo - (hi - lo)), min(bulk_hi, hi + (hi - lo))
+        shown = [*_data_span(float(tail_lo), float(tail_hi)), *refs.values()]
         if kind == "cdf":
             step = max(1, x.size // 4000)  # a few thousand points draw the same curve as a million
             xs = x[::step]
@@ -316,8 +343,8 @@ def distribution_plot(
                 bins: Any = 1
             elif use_log:
                 bins = np.geomspace(max(x[0], tail_lo / 10), x[-1], 60)
-            else:
-                bins = 60
+            else:  # over the view: a long tail out of view would leave few bins in it
+                bins = np.linspace(min(shown), max(shown), 61)
             counts, edges = np.histogram(x, bins=bins)
             if use_log:
                 widths = np.diff(np.log10(edges))
@@ -328,8 +355,9 @@ def distribution_plot(
             ax.set_ylim(bottom=0)
             ax.set_ylabel("density of log10" if use_log else "density")
         handles.setdefault("distribution", curve)
-        band = ax.axvspan(lo, hi, color=INTERVAL_COLOR, alpha=0.12, lw=0)
-        handles.setdefault(f"{prob:.0%} interval", band)
+        if hi > lo:  # a fixed value has no interval to shade (nor to list in the legend)
+            band = ax.axvspan(lo, hi, color=INTERVAL_COLOR, alpha=0.12, lw=0)
+            handles.setdefault(f"{prob:.0%} interval", band)
         handles.setdefault("median", ax.axvline(med, color=MEDIAN_COLOR, ls="--", lw=1))
         for label, value in refs.items():
             style = _LINESTYLES[styles[label]]
@@ -337,18 +365,12 @@ def distribution_plot(
         if use_log:
             ax.set_xscale("log")
         pa.fit(ax, min(shown), max(shown), use_log, pad=0.04)
-        unit = result.unit(name)
-        pa.ticks(ax, use_log, unit)
+        pa.ticks(ax, use_log, result.unit(name), length=panel)
         pa.ticks(ax, False, None, axis="y")
-        ax.set_xlabel(pa.axis_label(_label(result, name), unit))
+        ax.set_xlabel(xlabel)
         ax.grid(alpha=0.3)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    word = "cumulative distribution" if kind == "cdf" else "density"
-    fig.suptitle(pa.literal(f"{result.model.name}: {word} of {count(result.n, 'draw')}"), fontsize=11)
-    fig.legend(
-        list(handles.values()), [pa.literal(h) for h in handles], loc="outside lower center",
-        ncol=_legend_columns(handles), frameon=False,
-        fontsize=9,
-    )  # fmt: skip
+    fig.suptitle(pa.literal(title), fontsize=11)
+    pa.legend(fig, _leading(handles, ["distribution", f"{prob:.0%} interval"]))
     return fig

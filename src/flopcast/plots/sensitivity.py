@@ -64,49 +64,70 @@ def tornado_plot(ds: xr.Dataset, *, log: bool | None = None, title: str | None =
     from flopcast.plots import axes as pa
 
     names = [str(n) for n in ds["input"].values.tolist()]
-    labels = [pa.literal(label) for label in _input_labels(ds)]
+    # Row labels and input ranges wrapped (left and right of the axes), as written until they are drawn.
+    raw = _input_labels(ds)
+    labels = [pa.wrap(label, _ROW_LABEL_WIDTH) for label in raw]
     base = float(ds["base"])
     at_low = np.asarray(ds["output_at_low"].values, dtype=float)
     at_high = np.asarray(ds["output_at_high"].values, dtype=float)
     moves = (at_low != base) | (at_high != base)
     if moves.any():  # inputs that do not move the output would be empty rows: say so under the axis instead
-        still = [labels[i] for i in np.flatnonzero(~moves)]
+        still = [raw[i] for i in np.flatnonzero(~moves)]
         keep = np.flatnonzero(moves)
     else:
         still, keep = [], np.arange(len(names))
+    ranges = []
+    for i in keep:  # the input's range with its unit, right of the axes
+        input_unit = str(ds["input_unit"].values[i]) if "input_unit" in ds.coords else None
+        low, high = float(ds["low"].values[i]), float(ds["high"].values[i])
+        ranges.append(pa.wrap(with_unit(interval(low, high, input_unit), input_unit), _RANGE_WIDTH, "small", 2))
     values = np.concatenate([at_low[keep], at_high[keep], [base]])
     if log is None:
         log = _multiplicative(base, at_low[keep], at_high[keep])
-    fig = pa.figure(7.5, 1.5 + 0.38 * len(keep))
+    label_width = max((pa.text_width(line) for i in keep for line in labels[i].split("\n")), default=0.0)
+    range_width = max((pa.text_width(line, "small") for text in ranges for line in text.split("\n")), default=0.0)
+    # The axes keep at least 3.4 inches between the labels and the ranges: the figure widens for long ones.
+    width = max(7.5, label_width + range_width + 4.0)
+    unit = ds.attrs.get("unit", "")
+    output = str(ds.attrs.get("output_label") or ds.attrs.get("output", "output"))
+    xlabel = pa.axis_label(output, unit, inches=width - 0.6) + (" (log scale)" if log else "")
+    if still:
+        xlabel += "\n" + pa.literal(pa.wrap(f"no effect: {', '.join(still)}", width - 0.6, max_lines=4))
+    if title is None:
+        title = pa.literal(pa.wrap(f"{output}: one-at-a-time swings (base {number(base, unit)})", width - 0.4, 12, 2))
+    lines = max((labels[i].count("\n") + 1 for i in keep), default=1)
+    row = max(0.38, 0.19 * lines + 0.1)  # each row (and the margin of 0.6 row about them) as tall as its label
+    height = 0.9 + row * (len(keep) + 0.6) + 0.19 * (xlabel.count("\n") + 1) + 0.22 * (title.count("\n") + 1)
+    fig = pa.figure(width, height)
     ax = fig.add_subplot()
     y = np.arange(len(keep))[::-1]  # widest swing on top
     ql, qh = ds.attrs.get("quantile_low", 0.05), ds.attrs.get("quantile_high", 0.95)
     for at, color, q in ((at_low, _LOW_COLOR, ql), (at_high, _HIGH_COLOR, qh)):
         ax.barh(y, at[keep] - base, left=base, color=color, height=0.6, label=f"input at its {q:.0%} quantile")
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.set_yticks(y, [labels[i] for i in keep])
-    for yi, i in zip(y, keep, strict=True):
-        # the input's range with its unit, right of the axes
-        input_unit = str(ds["input_unit"].values[i]) if "input_unit" in ds.coords else None
-        low, high = float(ds["low"].values[i]), float(ds["high"].values[i])
-        text = with_unit(interval(low, high, input_unit), input_unit)
-        ax.annotate(text, (1.0, yi), xycoords=("axes fraction", "data"), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize="small", color="0.35")  # fmt: skip
-    unit = ds.attrs.get("unit", "")
+    ax.set_yticks(y, [pa.literal(labels[i]) for i in keep])
+    for yi, text in zip(y, ranges, strict=True):
+        # Unclipped, so that the layout (ours and matplotlib's tight layout) keeps room for it right of the axes.
+        ax.annotate(pa.literal(text), (1.0, yi), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize="small", color="0.35", annotation_clip=False,
+                    clip_on=False)  # fmt: skip
     if log:
         ax.set_xscale("log")
     pa.fit(ax, float(values.min()), float(values.max()), log)
-    pa.ticks(ax, log, unit)
+    pa.ticks(ax, log, unit, length=width - label_width - range_width - 0.7)
     ax.set_ylim(-0.8, len(keep) - 0.2)
-    output = ds.attrs.get("output_label") or ds.attrs.get("output", "output")
-    xlabel = pa.axis_label(str(output), unit) + (" (log scale)" if log else "")
-    if still:
-        xlabel += "\n" + "\n".join(textwrap.wrap(f"no effect: {', '.join(still)}", 80))
     ax.set_xlabel(xlabel)
-    default = pa.literal(f"{output}: one-at-a-time swings (base {number(base, unit)})")
-    ax.set_title(title if title is not None else default)
-    fig.legend(loc="outside lower center", ncol=2, fontsize="small", frameon=False)
+    fig.suptitle(title, fontsize="large")
+    handles = {str(bars.get_label()): bars for bars in ax.containers}
+    pa.legend(fig, handles, fontsize="small")
     return fig
+
+
+#: The widest a tornado's row label may be, in inches: wrapped beyond (three lines at most).
+_ROW_LABEL_WIDTH = 2.4
+
+#: The widest an input's range (right of the tornado's bars) may be, in inches: wrapped beyond (two lines).
+_RANGE_WIDTH = 2.2
 
 
 #: Characters per line of an upright input label under its pair of bars (the figure gives each ~1.2 inches).
@@ -199,11 +220,19 @@ def sobol_plot(
                 )
     from flopcast.plots import axes as pa
 
-    names = [pa.literal(label) for label in _input_labels(ds)]
-
-    fig = pa.figure(max(5.0, 1.5 + 0.55 * len(names)), 2.2 + 2.6 * len(chosen))
+    names = _input_labels(ds)
+    upright = len(names) <= 4  # few inputs: labels upright, each wrapped to the width of its bars
+    if upright:
+        shown = [textwrap.wrap(name, UPRIGHT_LABEL_WIDTH, max_lines=4, placeholder=" …") or [name] for name in names]
+        ticklabels = [pa.literal("\n".join(lines)) for lines in shown]
+    else:  # slanted: wrapped to two lines, so that the first reaches no farther left than the figure's edge
+        ticklabels = [pa.literal(pa.wrap(name, _SLANTED_LABEL_WIDTH, max_lines=2)) for name in names]
+    width = max(5.0, 1.5 + 0.55 * len(names))
+    n = ds.attrs.get("n")
+    default = f"Sobol' indices (n = {n:,})" if isinstance(n, int | np.integer) else "Sobol' indices"
+    fig = pa.figure(width, 2.2 + 2.6 * len(chosen))
     axes: Any = fig.subplots(len(chosen), 1, squeeze=False)[:, 0]
-    width = 0.38
+    bar = 0.38
     log = bool(ds.attrs.get("log", False))
     level = float(ds.attrs.get("conf_level", 0.95))
     for ax, out in zip(axes, chosen, strict=True):
@@ -212,19 +241,20 @@ def sobol_plot(
         c1, ct = sub["S1_conf"].values, sub["ST_conf"].values
         order = np.argsort(-st, kind="stable") if sort else np.arange(len(names))
         x = np.arange(len(names))
-        ax.bar(x - width / 2, s1[order], width, yerr=c1[order], capsize=3, color=_LOW_COLOR, label="first order S1")
-        ax.bar(x + width / 2, st[order], width, yerr=ct[order], capsize=3, color=_HIGH_COLOR, label="total ST")
-        upright = len(names) <= 4  # few inputs: labels upright, each wrapped to the width of its bars
+        ax.bar(x - bar / 2, s1[order], bar, yerr=c1[order], capsize=3, color=_LOW_COLOR, label="first order S1")
+        ax.bar(x + bar / 2, st[order], bar, yerr=ct[order], capsize=3, color=_HIGH_COLOR, label="total ST")
         ax.set_xticks(
-            x,
-            ["\n".join(textwrap.wrap(names[i], UPRIGHT_LABEL_WIDTH)) if upright else names[i] for i in order],
-            rotation=0 if upright else 30,
-            ha="center" if upright else "right",
+            x, [ticklabels[i] for i in order], rotation=0 if upright else 30, ha="center" if upright else "right"
         )
         ax.axhline(0, color="black", linewidth=0.6)
         ax.set_ylabel("index")
-        shown = str(sub["output_label"].values) if "output_label" in sub.coords else out
-        ax.set_title(pa.literal(f"log({shown})" if log else shown), fontsize="medium")
+        output = str(sub["output_label"].values) if "output_label" in sub.coords else out
+        panel_title = pa.wrap(f"log({output})" if log else output, width - 1.2, "medium", 2)
+        ax.set_title(pa.literal(panel_title), fontsize="medium")
         ax.legend(fontsize="small", title=f"{100 * level:g}% intervals", title_fontsize="small")
-    fig.suptitle(title if title is not None else f"Sobol' indices (n = {ds.attrs.get('n', '?')})")
+    fig.suptitle(title if title is not None else pa.literal(default))
     return fig
+
+
+#: The widest a slanted input label under the Sobol' bars may be, in inches: wrapped beyond (two lines).
+_SLANTED_LABEL_WIDTH = 2.8
