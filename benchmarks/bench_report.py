@@ -6,7 +6,9 @@ Two measurements, both in fresh processes (a report is run once per process, imp
   ``uncertain`` model, 100,000 draws), run from the source of two git revisions extracted side by side
   (``git archive``), alternately, ``--rounds`` times each; the medians and their ratio. Interleaving makes both
   see the same machine load (run it on an otherwise idle machine anyway). Also the CPU time of each run (user +
-  system of the command's process): on a shared machine it varies less than the wall time.
+  system of the command's process): on a shared machine it varies less than the wall time. The "after" code
+  runs a third time in each round with an empty disk cache (``FLOPCAST_CACHE_DIR``), as a first run on a
+  machine would: flopcast then computes and stores the tables it otherwise reads back.
 - **stages** (the "after" tree only): imports (``import flopcast.cli``), model build, then the stages
   ``write_report`` times itself (simulation, sensitivity, figures, files): medians over the rounds.
 
@@ -64,9 +66,15 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_command(src: Path, out: Path) -> tuple[float, float]:
-    """Wall and CPU time (user + system) of ``python -m flopcast report --out out`` with ``src`` on the path."""
+def run_command(src: Path, out: Path, cache: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU time (user + system) of ``python -m flopcast report --out out`` with ``src`` on the path.
+
+    ``cache``: an empty folder as flopcast's disk cache (``FLOPCAST_CACHE_DIR``), for a run that finds nothing
+    there; by default the user's cache, which every run after the first finds filled.
+    """
     env = {**os.environ, "PYTHONPATH": str(src), "FLOPCAST_DEBUG": "1"}
+    if cache is not None:
+        env["FLOPCAST_CACHE_DIR"] = str(cache)
     cpu, start = _children_cpu(), time.perf_counter()
     subprocess.run([sys.executable, "-m", "flopcast", "report", "--out", str(out)], env=env, check=True,
                    capture_output=True)  # fmt: skip
@@ -92,8 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         trees = {"before": extract(args.before, base / "before"), "after": extract(args.after, base / "after")}
-        times: dict[str, list[float]] = {"before": [], "after": []}
-        cpus: dict[str, list[float]] = {"before": [], "after": []}
+        times: dict[str, list[float]] = {"before": [], "after": [], "after, empty cache": []}
+        cpus: dict[str, list[float]] = {"before": [], "after": [], "after, empty cache": []}
         stages: list[dict[str, float]] = []
         for k in range(args.rounds):
             order = ("before", "after") if k % 2 == 0 else ("after", "before")
@@ -101,9 +109,13 @@ def main(argv: list[str] | None = None) -> None:
                 wall, cpu = run_command(trees[which], base / f"out-{which}-{k}")
                 times[which].append(wall)
                 cpus[which].append(cpu)
+            # The after code once more with an empty disk cache (its Beta/PERT tables computed, as on a first run).
+            wall, cpu = run_command(trees["after"], base / f"out-cold-{k}", cache=base / f"cache-{k}")
+            times["after, empty cache"].append(wall)
+            cpus["after, empty cache"].append(cpu)
             stages.append(run_stages(trees["after"], base / f"stages-{k}"))
             print(f"round {k + 1}: " + ", ".join(f"{w} {times[w][-1]:.2f} s (CPU {cpus[w][-1]:.2f} s)"
-                                                 for w in ("before", "after")), file=sys.stderr)  # fmt: skip
+                                                 for w in times), file=sys.stderr)  # fmt: skip
         end_load = os.getloadavg()
 
     before, after = statistics.median(times["before"]), statistics.median(times["after"])
@@ -116,13 +128,15 @@ def main(argv: list[str] | None = None) -> None:
           f"{args.rounds} rounds, interleaved")  # fmt: skip
     print(f"before = {args.before}, after = {args.after}\n")
     print("| code | median s | min s | max s | median CPU s | rounds |\n|---|---|---|---|---|---|")
-    for which, med in (("before", before), ("after", after)):
-        t, c = times[which], statistics.median(cpus[which])
-        print(f"| {which} ({getattr(args, which)}) | {med:.2f} | {min(t):.2f} | {max(t):.2f} | {c:.2f} | {len(t)} |")
+    revisions = {"before": args.before, "after": args.after, "after, empty cache": args.after}
+    for which, t in times.items():
+        med, c = statistics.median(t), statistics.median(cpus[which])
+        print(f"| {which} ({revisions[which]}) | {med:.2f} | {min(t):.2f} | {max(t):.2f} | {c:.2f} | {len(t)} |")
     ratios = sorted(a / b for a, b in zip(times["after"], times["before"], strict=True))
+    cold = statistics.median(times["after, empty cache"])
     print(
         f"\nafter / before = {after / before:.2f} (medians of wall time; per round {ratios[0]:.2f} to "
-        f"{ratios[-1]:.2f}); CPU time {cpu_after / cpu_before:.2f}\n"
+        f"{ratios[-1]:.2f}); CPU time {cpu_after / cpu_before:.2f}; with an empty disk cache {cold / before:.2f}\n"
     )
     print("| stage (after) | median s | share |\n|---|---|---|")
     total = median_stage["total"]

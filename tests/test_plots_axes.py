@@ -198,3 +198,19 @@ def test_sobol_panels_use_labels():
     assert {" ".join(t.get_text().split()) for t in ax.get_xticklabels()} == {"batch size", "decode step time"}
     assert ax.get_title() == "log(tokens per second)"
     assert len(labelled_ticks(ax, "y")) >= 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["minutes of video per H100-hour [video_minute/GPU/hour]", "$1.5 – $4 per GPU/hour", "1e25", "100,000",
+     "Sora's size / DiT-XL/2's", "AVAVAV", "iiiii"],
+)  # fmt: skip
+@pytest.mark.parametrize("fontsize", [9.0, "medium", 14.0])
+def test_text_width_is_matplotlibs_measure_or_a_little_wider(text, fontsize):
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    from flopcast.plots.axes import text_width
+
+    reference = text_to_path.get_text_width_height_descent(text, FontProperties(size=fontsize), ismath=False)[0] / 72
+    assert reference * (1 - 1e-3) <= text_width(text, fontsize) <= reference * 1.1
