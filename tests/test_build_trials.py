@@ -195,10 +195,24 @@ def test_hours_and_minutes_mixed_on_some_draws_only_are_refused(function):
     with pytest.raises(FlopcastValueError) as e:
         m.derive(function, name="longest", unit="hour")
     message = str(e.value)
-    assert message.startswith("derived 'longest': on plain numbers the formula gives ")
-    assert "it mixes compatible units of different scale" in message
-    assert "hour" in message and "train_h=" in message and "eval_min=" in message  # an input where they differ
+    assert message.startswith("derived 'longest': its formula converts ")
+    assert "train_h [hour], eval_min [minute]" in message and "minutes_per_hour" in message
     assert "longest" not in m
+
+
+def test_a_unit_mix_taken_on_very_few_draws_is_refused_whatever_the_values():
+    """The branch that mixes the scales is taken on about 0.1% of the draws: the 64 trial draws would miss it, the
+    conversion pint makes between the operands does not."""
+    m = fc.Model("rare")
+    m.assume("train_h", fc.lognormal(40, 100), unit="hour")
+    m.assume("eval_min", fc.lognormal(10, 30), unit="minute")
+    with pytest.raises(FlopcastValueError, match=r"derived 'wall': its formula converts"):
+        m.derive(lambda train_h, eval_min: fc.maximum(train_h, eval_min), name="wall", unit="hour")
+    m.assume("minutes_per_hour", 60.0, unit="minute/hour")
+    m.derive(lambda train_h, eval_min, minutes_per_hour: fc.maximum(train_h, eval_min / minutes_per_hour),
+             name="wall", unit="hour")  # fmt: skip
+    r = m.simulate(20_000, seed=1)
+    np.testing.assert_array_equal(r["wall"], np.maximum(r["train_h"], r["eval_min"] / 60.0))
 
 
 def test_a_formula_that_is_not_vectorized_gets_the_array_message_before_the_unit_message():

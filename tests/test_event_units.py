@@ -78,3 +78,26 @@ def test_a_choice_between_quantities_needs_one_unit_but_not_its_condition(res):
         res.prob(fc.where(fc.ref("share") > 0.5, fc.ref("train_h"), fc.ref("eval_min")) > 50)
     with pytest.raises(FlopcastValueError, match=r"takes the maximum of train_h \[hour\] and eval_min \[minute\]"):
         res.prob(fc.maximum(fc.ref("train_h"), fc.ref("eval_min")) > 50)
+
+
+@pytest.mark.parametrize(
+    "event",
+    ["log(eval_min) > log(train_h)", "exp(eval_min / 1000) > exp(train_h / 10)", "log(eval_min) - log(train_h) > 0",
+     "log(eval_min) > train_h"],
+)  # fmt: skip
+def test_log_and_exp_of_quantities_in_different_units_are_not_compared(event):
+    m = fc.Model("w")
+    m.assume("train_h", fc.lognormal(5, 500), unit="hour")
+    m.assume("eval_min", fc.lognormal(1, 100), unit="minute")
+    r = m.simulate(500, seed=1)
+    with pytest.raises(FlopcastValueError, match=r"depends on the unit it is written in"):
+        r.prob(event)
+    assert 0 < r.prob("log(eval_min) > 0").value < 1  # a log against a bare number: in the quantity's own unit
+
+
+def test_log_of_a_ratio_in_one_unit_is_a_plain_number():
+    m = fc.Model("w")
+    m.assume("a", fc.uniform(1, 2), unit="hour")
+    m.assume("b", fc.uniform(1, 2), unit="hour")
+    r = m.simulate(2000, seed=1)
+    assert r.prob("log(a / b) > 0").value == pytest.approx(np.mean(np.log(r["a"] / r["b"]) > 0))

@@ -233,7 +233,48 @@ def _unit_of_op(e: Op, args: list[Any], text: str) -> Any:
         return args[0] ** e.args[1]
     if symbol == "sqrt" and args and args[0] is not None:
         return args[0] ** 0.5
+    if symbol in ("log", "exp") and args and args[0] is not None and not _plain(args[0]):
+        return _Of(symbol, args[0])  # log(eval_min) is in no unit, but it is not log(train_h)'s kind of number
     return None  # log, exp, not, and, or: plain numbers and truth values
+
+
+class _Of:
+    """What ``log`` or ``exp`` of a quantity with a unit gives: a number whose meaning depends on that unit.
+
+    It compares with a bare number (``log(flop) > 55``), with the same function of the same unit, and with
+    nothing else: ``log(eval_min) > log(train_h)`` would compare logs of minutes and of hours, off by log(60).
+    """
+
+    def __init__(self, function: str, unit: Any) -> None:
+        self.function, self.unit = function, unit
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Of) and other.function == self.function and _same_scale(self.unit, other.unit)
+
+    def __hash__(self) -> int:
+        return hash(self.function)
+
+    def __str__(self) -> str:
+        from flopcast import units
+
+        return f"{self.function} of {units._unit_text(self.unit)}"
+
+
+def _plain(unit: Any) -> bool:
+    """A unit that is a plain number: dimensionless and without a scale (not minute/hour, not percent)."""
+    from flopcast import units
+
+    return bool(unit.dimensionless) and _same_scale(unit, units.registry().dimensionless)
+
+
+def _same_scale(ua: Any, ub: Any) -> bool:
+    from flopcast import units
+
+    try:
+        factor = float(units.registry().Quantity(1.0, ua).to(ub).magnitude)
+    except Exception:  # pint's DimensionalityError: no factor converts them
+        return False
+    return math.isclose(factor, 1.0, rel_tol=1e-9) and not units._offset(ua, ub)
 
 
 def _check_same_unit(text: str, does: str, a: Any, ua: Any, b: Any, ub: Any) -> None:
@@ -241,6 +282,13 @@ def _check_same_unit(text: str, does: str, a: Any, ua: Any, b: Any, ub: Any) -> 
 
     if ua == ub:
         return
+    if isinstance(ua, _Of) or isinstance(ub, _Of):
+        raise FlopcastValueError(
+            f"event {text!r}: {does} {a} [{ua if isinstance(ua, _Of) else units._unit_text(ua)}] "
+            f"{'with' if does == 'compares' else 'and'} {b} [{ub if isinstance(ub, _Of) else units._unit_text(ub)}]: "
+            "a log or an exp of a quantity depends on the unit it is written in; take the log of a plain ratio of "
+            "quantities in one unit (log(a / b) with a and b in the same unit), or compare the quantities themselves"
+        )
     ureg = units.registry()
     try:
         factor = float(ureg.Quantity(1.0, ua).to(ub).magnitude)

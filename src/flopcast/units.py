@@ -16,8 +16,11 @@ The registry adds to pint's defaults:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
-from collections.abc import Mapping
+import math
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastTypeError, FlopcastValueError
@@ -58,7 +61,66 @@ def registry() -> pint.UnitRegistry:
     ureg = _new_registry()
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
+    _guard_conversions(ureg)
     return ureg
+
+
+#: Whether conversions between units of different scale are refused (inside :func:`no_implicit_conversions`).
+_STRICT: contextvars.ContextVar[bool] = contextvars.ContextVar("flopcast_no_implicit_conversions", default=False)
+
+
+class ImplicitConversion(Exception):  # noqa: N818  (a signal between pint and the build checks, not an error kind)
+    """pint converted between two units of different scale inside a formula (see :func:`no_implicit_conversions`)."""
+
+    def __init__(self, source: Any, target: Any, factor: float) -> None:
+        super().__init__(f"{source} -> {target} (x{factor:g})")
+        self.source, self.target, self.factor = source, target, factor
+
+
+@contextlib.contextmanager
+def no_implicit_conversions() -> Iterator[None]:
+    """Within the block, pint refuses to convert between units of different scale (hour and minute, percent and 1).
+
+    It raises :class:`ImplicitConversion` instead.
+
+    The engine computes on plain numbers, each in its input's unit: wherever pint converts one operand to another's
+    unit (a comparison, a sum, ``fc.maximum``, ``fc.where``, a log of ``minute/hour``), the plain computation mixes
+    the two scales, on every draw or only on the draws that take one branch. Refusing the conversion itself catches
+    it whatever the values.
+
+    Examples
+    --------
+    >>> from flopcast import units
+    >>> q = units.quantity(2.0, "hour")
+    >>> with units.no_implicit_conversions():
+    ...     q > units.quantity(30.0, "minute")
+    Traceback (most recent call last):
+    ...
+    flopcast.units.ImplicitConversion: hour -> second (x3600)
+    >>> with units.no_implicit_conversions():
+    ...     bool(q > units.quantity(1.5, "hour"))
+    True
+    """
+    token = _STRICT.set(True)
+    try:
+        yield
+    finally:
+        _STRICT.reset(token)
+
+
+def _guard_conversions(ureg: pint.UnitRegistry) -> None:
+    # Every conversion of a pint quantity (to(), m_as(), the operands of a sum, a comparison or a numpy function)
+    # goes through the registry's convert(): the guard sits there, and does nothing outside no_implicit_conversions.
+    convert = ureg.convert
+
+    def guarded(value: Any, src: Any, dst: Any, *args: Any, **kwargs: Any) -> Any:
+        if _STRICT.get() and src != dst:
+            factor = float(convert(1.0, src, dst))
+            if not math.isclose(factor, 1.0, rel_tol=1e-12) or convert(0.0, src, dst) != 0.0:
+                raise ImplicitConversion(ureg.Unit(src), ureg.Unit(dst), factor)
+        return convert(value, src, dst, *args, **kwargs)
+
+    ureg.convert = guarded  # type: ignore[method-assign]
 
 
 def _new_registry() -> pint.UnitRegistry:

@@ -182,7 +182,17 @@ def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float], trial: M
     nodes = graph.nodes
     args = {i: units.quantity(v, nodes[i].unit) for i, v in _trial_inputs(node, point, trial).items()}
     try:
-        result = _trial(graph, node, args)
+        with units.no_implicit_conversions():
+            result = _trial(graph, node, args)
+    except units.ImplicitConversion as exc:
+        raise FlopcastValueError(
+            f"{owner}: its formula converts {exc.source} to {exc.target} (x{exc.factor:.6g}) between two of its "
+            "operands (a comparison, a sum or difference, fc.maximum/fc.minimum/fc.where, or a log or exp of a ratio "
+            "of units): the simulation computes on plain numbers, each in its input's unit, so it would mix the two "
+            f"scales on some or all draws (inputs: {', '.join(f'{i} [{nodes[i].unit}]' for i in node.inputs)}); "
+            "bring the operands to one unit with a constant that carries its unit, such as "
+            "m.assume('minutes_per_hour', 60, unit='minute/hour'), or declare the inputs in one unit"
+        ) from exc
     except Exception as exc:  # pint raises DimensionalityError and friends on inconsistent arithmetic
         raise unit_mismatch(
             f"{owner}: unit mismatch inside its formula", exc, {i: nodes[i].unit for i in node.inputs}, "formula"
