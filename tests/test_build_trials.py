@@ -5,6 +5,7 @@ import math
 import warnings
 
 import numpy as np
+import scipy.special
 import pytest
 
 import flopcast as fc
@@ -276,3 +277,21 @@ def test_elementwise_functions_pass_the_draw_independence_check():
     m.derive(lambda x, y: np.hypot(x, y), name="g")
     res = m.simulate(5000, seed=1)
     np.testing.assert_allclose(res["d"], np.maximum(res["x"], res["y"]) ** 2 / np.sqrt(res["x"]), rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "function",
+    [lambda g: scipy.special.expit(g), lambda g: scipy.special.erf(g), lambda g: np.heaviside(g, 0.5),
+     lambda g: np.select([g < 0, g >= 0], [-g, g])],
+    ids=["expit", "erf", "heaviside", "select"],
+)  # fmt: skip
+def test_functions_pint_does_not_wrap_work_on_plain_inputs(function):
+    m = fc.Model("m")
+    m.assume("g", fc.normal(-2, 2))
+    m.assume("hours", fc.uniform(1, 3), unit="hour")
+    m.derive(function, name="y")
+    m.derive(lambda hours, y: hours * (1 + y), name="z", unit="hour")
+    r = m.simulate(1000, seed=1)
+    np.testing.assert_array_equal(r["y"], function(r["g"]))
+    with pytest.raises(FlopcastValueError, match=r"derived 'bad': unit mismatch inside its formula.*hours \[hour\]"):
+        m.derive(lambda hours, g: hours + g, name="bad", unit="hour")

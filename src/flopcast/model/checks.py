@@ -79,6 +79,10 @@ def _trial_inputs(node: Derived, point: Mapping[str, float], trial: Mapping[str,
     return {i: _with_point(point[i], trial[i]) for i in node.inputs}
 
 
+#: The spellings of a plain number's unit.
+_PLAIN_UNITS = frozenset({"1", "", "dimensionless"})
+
+
 def _trial(graph: Graph, node: Derived, values: Mapping[str, Any]) -> Any:
     """Evaluate ``node`` alone on the given values of its inputs."""
     with np.errstate(all="ignore"):
@@ -180,11 +184,25 @@ def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float], trial: M
 
     owner = f"derived {node.name!r}"
     nodes = graph.nodes
-    args = {i: units.quantity(v, nodes[i].unit) for i, v in _trial_inputs(node, point, trial).items()}
+    # An input in unit 1 is a plain number to pint as well: passed as one, so that functions pint does not wrap
+    # (scipy.special.expit, erf, np.heaviside, np.select) take it as the simulation does.
+    args = {
+        i: v if nodes[i].unit.strip() in _PLAIN_UNITS else units.quantity(v, nodes[i].unit)
+        for i, v in _trial_inputs(node, point, trial).items()
+    }
     try:
         with units.no_implicit_conversions():
             result = _trial(graph, node, args)
     except units.ImplicitConversion as exc:
+        try:  # pint converts on its way to some of its errors: a sum of hours and a number is a unit mismatch
+            _trial(graph, node, args)
+        except Exception as mismatch:
+            raise unit_mismatch(
+                f"{owner}: unit mismatch inside its formula",
+                mismatch,
+                {i: nodes[i].unit for i in node.inputs},
+                "formula",
+            ) from mismatch
         raise FlopcastValueError(
             f"{owner}: its formula converts {exc.source} to {exc.target} (x{exc.factor:.6g}) between two of its "
             "operands (a comparison, a sum or difference, fc.maximum/fc.minimum/fc.where, or a log or exp of a ratio "
