@@ -5,8 +5,8 @@ import math
 import warnings
 
 import numpy as np
-import scipy.special
 import pytest
+import scipy.special
 
 import flopcast as fc
 from flopcast.errors import FlopcastTypeError, FlopcastValueError, ModelWarning
