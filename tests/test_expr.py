@@ -250,3 +250,10 @@ def test_a_bare_conversion_factor_next_to_a_quantity_with_units_is_refused():
     assert fc.model_of(y=fc.to(1, 2) / 86400)["y"].unit == "1"
     assert fc.model_of(y=train / fc.quantity(1000))["y"].unit == "FLOP"
     assert fc.model_of(y=fc.to(1, 2, unit="GPU") * 24)["y"].unit == "GPU"  # no time dimension: a count
+
+
+def test_a_ratio_of_two_units_of_time_keeps_its_unit_in_a_quick_estimate():
+    m = fc.model_of(r=fc.to(30, 300, unit="minute") / fc.to(1, 10, unit="hour"))
+    assert m["r"].unit == "minute / hour"
+    assert m.point()["r"] == pytest.approx(30.0)  # minutes per hour, as the draws are
+    assert fc.model_of(q=fc.to(30, 300, unit="minute") / fc.to(1, 10, unit="minute"))["q"].unit == "1"
