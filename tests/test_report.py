@@ -399,3 +399,11 @@ def test_versions_counts_and_drivers_read_plainly(tmp_path: Path):
     assert "| n " in provenance and "| 2,000 " in provenance and "--n 2000" in provenance
     assert "\\." not in provenance  # versions (0.1.0, 3.13.0) are not ordered-list markers
     assert "Top drivers (total Sobol' index" in text and "index of it)" not in text
+
+
+def test_the_summary_keeps_a_label_written_with_its_own_capitals():
+    from flopcast.report_summary import _sentence
+
+    assert _sentence("iOS time per request") == "iOS time per request"
+    assert _sentence("H100-days") == "H100-days"
+    assert _sentence("training compute") == "Training compute"

@@ -124,18 +124,19 @@ def is_log(sobol: xr.Dataset, output: str) -> bool:
 def compared_with_fixed(value: float, reference: float, value_text: str, reference_text: str) -> str:
     """How a reference value compares with an output that is fixed (the same in every draw), in words.
 
-    A percentile says nothing about one value: the reference equals it as shown, or lies some percent away.
+    A percentile says nothing about one value: the reference equals it (to rounding of floats), or lies some
+    percent away, however close (two values that print alike at three digits are still 0.3% apart).
 
     Examples
     --------
-    >>> compared_with_fixed(4211.3, 4211.0, "4,211", "4,211")
-    'equals it'
+    >>> compared_with_fixed(4211.0, 4211.0, "4,211", "4,211"), compared_with_fixed(15_254_237, 1.53e7, "", "")
+    ('equals it', 'is 0.3% above it')
     >>> compared_with_fixed(4000, 4100, "4,000", "4,100"), compared_with_fixed(4000, 3000, "4,000", "3,000")
     ('is 2.5% above it', 'is 25% below it')
     >>> compared_with_fixed(0, -2, "0", "-2")
     'is below it'
     """
-    if value_text == reference_text:
+    if abs(reference - value) <= 1e-9 * max(abs(reference), abs(value)):
         return "equals it"
     side = "above" if reference > value else "below"
     if value == 0:
@@ -234,7 +235,7 @@ def summary_paragraphs(
         unit = str(row["unit"])
         label = model[name].label
         # A label is a phrase and starts the sentence with a capital; a bare name is an identifier, kept as written.
-        head = f"`{name}`" if label == name else f"**{md(label[:1].upper() + label[1:])}** (`{name}`)"
+        head = f"`{name}`" if label == name else f"**{md(_sentence(label))}** (`{name}`)"
         lo, med, hi = float(row["eti_lower"]), float(row["median"]), float(row["eti_upper"])
         refs = references.get(name, {})
         # The numbers of the headline table's row, in its one style: '69,444 and 3.6e6' would not be one row.
@@ -285,4 +286,6 @@ def summary_paragraphs(
 
 
 def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    """``text`` with a capital, unless its first word is written with capitals of its own (iOS, H100-days)."""
+    first = text.split(" ", 1)[0]
+    return text if any(c.isupper() for c in first) else text[:1].upper() + text[1:]

@@ -253,9 +253,9 @@ class Model:
 
     def _add(self, node: Node) -> None:
         if node.name in self._graph:
-            kind = "assumption" if isinstance(self._graph.nodes[node.name], Assumption) else "derived quantity"
+            kind = "an assumption" if isinstance(self._graph.nodes[node.name], Assumption) else "a derived quantity"
             raise FlopcastValueError(
-                f"model {self.name!r}: duplicate name {node.name!r} (already a {kind}); "
+                f"model {self.name!r}: duplicate name {node.name!r} (already {kind}); "
                 "use model.replace() for a what-if, or choose another name"
             )
         graph = self._graph.with_node(node)

@@ -204,9 +204,12 @@ class Calibration:
         from flopcast.formatting import row as format_row
         from flopcast.model.nodes import titled
 
-        diag = ", ".join(
-            f"{k} {eng(v) if isinstance(v, float) else v}" for k, v in self.diagnostics.items() if not k.endswith("_s")
-        )
+        def shown(v: Any) -> str:
+            if isinstance(v, float):
+                return eng(v)
+            return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+
+        diag = ", ".join(f"{k} {shown(v)}" for k, v in self.diagnostics.items() if not k.endswith("_s"))
         lines = [f"Calibration of {self.prior_model.name!r} by {self.method} ({diag})"]
         flag = self.flag()
         if flag is not None:
