@@ -178,3 +178,23 @@ def test_wrap_breaks_between_words_and_cuts_with_an_ellipsis():
     assert " ".join(lines).replace(" …", "") in text  # whole words, in order
     assert pa.wrap(text, 20.0) == text
     assert pa.wrap("two\nlines", 0.5, max_lines=1) == "two …"
+
+
+def test_slanted_sobol_labels_are_one_line_each_and_inside_the_figure():
+    """Five or more inputs: slanted labels, one line each (a label's second line ran into its neighbours')."""
+    from flopcast.analysis.sensitivity import sobol
+
+    m = fc.Model("many")
+    names = [f"x{k}" for k in range(6)]
+    for k, name in enumerate(names):
+        m.assume(name, fc.uniform(1.0, 2.0 + k), label=f"{SERVED} number {k}")
+    m.derive(lambda x0, x1, x2, x3, x4, x5: x0 * x1 + x2 * x3 + x4 * x5, name="y", label=SHARE)
+    fig = _drawn(lambda: sobol_plot(sobol(m, "y", n=256, seed=0)))
+    ax = fig.axes[0]
+    labels = [t for t in ax.get_xticklabels() if t.get_text()]
+    assert len(labels) == 6 and all("\n" not in t.get_text() and t.get_rotation() == 30 for t in labels)
+    assert all(t.get_text().endswith("…") for t in labels)  # cut, the whole label is in the report's table
+    renderer = fig._get_renderer()
+    for text in _drawn_texts(fig):
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1 and box.y0 >= -1, (text.get_text(), box.extents)

@@ -225,8 +225,8 @@ def sobol_plot(
     if upright:
         shown = [textwrap.wrap(name, UPRIGHT_LABEL_WIDTH, max_lines=4, placeholder=" …") or [name] for name in names]
         ticklabels = [pa.literal("\n".join(lines)) for lines in shown]
-    else:  # slanted: wrapped to two lines, so that the first reaches no farther left than the figure's edge
-        ticklabels = [pa.literal(pa.wrap(name, _SLANTED_LABEL_WIDTH, max_lines=2)) for name in names]
+    else:  # slanted: one line each (lines of one label would run into its neighbours'), cut with … if too long
+        ticklabels = [pa.literal(pa.wrap(name, _SLANTED_LABEL_WIDTH, max_lines=1)) for name in names]
     width = max(5.0, 1.5 + 0.55 * len(names))
     n = ds.attrs.get("n")
     default = f"Sobol' indices (n = {n:,})" if isinstance(n, int | np.integer) else "Sobol' indices"
@@ -249,12 +249,13 @@ def sobol_plot(
         ax.axhline(0, color="black", linewidth=0.6)
         ax.set_ylabel("index")
         output = str(sub["output_label"].values) if "output_label" in sub.coords else out
-        panel_title = pa.wrap(f"log({output})" if log else output, width - 1.2, "medium", 2)
+        # The title is centred on the axes, about an inch and a half narrower than the figure (the index's axis).
+        panel_title = pa.wrap(f"log({output})" if log else output, width - 1.7, "medium", 2)
         ax.set_title(pa.literal(panel_title), fontsize="medium")
         ax.legend(fontsize="small", title=f"{100 * level:g}% intervals", title_fontsize="small")
     fig.suptitle(title if title is not None else pa.literal(default))
     return fig
 
 
-#: The widest a slanted input label under the Sobol' bars may be, in inches: wrapped beyond (two lines).
+#: The widest a slanted input label under the Sobol' bars may be, in inches: cut with an ellipsis beyond.
 _SLANTED_LABEL_WIDTH = 2.8
