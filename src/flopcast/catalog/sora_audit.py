@@ -452,7 +452,7 @@ def _item6(low: Model, high: Model) -> list[Finding]:
             "6",
             "inconsistency",
             "dit_step_flop",
-            "FLOP",
+            low["dit_step_flop"].unit,  # the unit of the R row's same number (FLOP/step/frame)
             low.point()["dit_step_flop"],
             flops.macs_to_flop(counted),
             f"DiT's 524.6 'Gflops' are MACs: 12 w^2 T L + 2 T^2 w L = {eng(counted / 1e9, 4)}e9 "
