@@ -305,7 +305,8 @@ def _narrow_model():
     m.derive(lambda k: 2 * k, name="node", unit="GPU", label="nodes of the cluster")
     m.derive(lambda a, b: a - 1.5 + 0.1 * b, name="w")
     m.derive(lambda a, b: a * (1 + b), name="pos")
-    m.present(headline=["node", "w", "pos"], references={"node": {"a count": 6.0, "a guess": 6.15}})
+    m.present(headline=["node", "w", "pos"],
+              references={"node": {"a count": 6.0, "a guess": 6.15, "far off": 1e6}})  # fmt: skip
     return m
 
 
@@ -327,7 +328,7 @@ def test_a_fixed_output_is_compared_with_its_reference_not_placed_among_draws(tm
     text = (tmp_path / "report.md").read_text()
     line = next(p for p in text.splitlines() if p.startswith("**Nodes of the cluster**"))
     assert "is fixed at 6 GPU in every draw" in line
-    assert "A count's 6 equals it; a guess's 6.15 is 2.5% above it." in line
+    assert "A count's 6 equals it; a guess's 6.15 is 2.5% above it;" in line  # 6, not 6e0 beside far off's 1e6
     assert "every draw." not in line.replace("in every draw.", "") and "percentile" not in line
 
 

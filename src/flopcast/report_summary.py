@@ -240,10 +240,9 @@ def summary_paragraphs(
         refs = references.get(name, {})
         # The numbers of the headline table's row, in its one style: '69,444 and 3.6e6' would not be one row.
         extra = [row.get("eti50_lower", np.nan), row.get("eti50_upper", np.nan), row["mean"]]
-        med_text, lo_text, hi_text, *rest = (
-            md_number(t) for t in format_row([med, lo, hi, *extra, *refs.values()], unit)
-        )
-        ref_texts = rest[len(extra) :]
+        med_text, lo_text, hi_text, *_ = (md_number(t) for t in format_row([med, lo, hi, *extra], unit))
+        # Each reference is a sentence of its own, in its own style: a far one (1e6) must not write 100 as 1e2.
+        ref_texts = [md_number(number(v, unit)) for v in refs.values()]
         finite = np.asarray(result[name], dtype=float)
         finite = finite[np.isfinite(finite)]
         fixed = finite.size > 0 and float(np.ptp(finite)) == 0
