@@ -203,3 +203,10 @@ def test_a_long_name_wraps_after_an_underscore():
         "   minutes_per_",
         "   day",
     ]
+
+
+def test_money_below_a_cent_is_written_out_down_to_a_thousandth_as_plain_numbers():
+    from flopcast.formatting import number
+
+    assert number(0.0012345, "USD") == "$0.00123" and number(0.0012345) == "0.00123"
+    assert number(0.000999, "USD") == "$9.99e-4"

@@ -168,7 +168,7 @@ def _money(v: float, symbol: str, digits: int) -> str:
     e3 = 3 * (exponent // 3)
     if e3 in _MONEY_SUFFIXES:
         return f"{sign}{symbol}{a / 10**e3:.{digits}g}{_MONEY_SUFFIXES[e3]}"
-    if 1e-2 <= a < 1e3:
+    if 1e-3 <= a < 1e3:  # digits written out from 0.001, as for plain numbers
         return f"{sign}{symbol}{a:.{digits}g}"
     return f"{sign}{symbol}{_sci(a, digits)}"
 
