@@ -7,7 +7,7 @@ import pytest
 
 import flopcast as fc
 from flopcast.assumption_files import FAMILIES, dumps, loads, read_assumptions, write_assumptions
-from flopcast.errors import FlopcastValueError
+from flopcast.errors import FlopcastValueError, ModelWarning
 from flopcast.joint import Empirical
 
 EVERY_FAMILY = {
@@ -156,3 +156,15 @@ def test_labels_sources_and_notes_survive_a_file_and_a_file_may_set_them(tmp_pat
     path.write_text('[assumptions.params]\nfamily = "point"\nvalue = 1.0\nlabel = 3\n')
     with pytest.raises(FlopcastValueError, match="params.label: expected a string"):
         m.replace_from(path)
+
+
+def test_a_file_written_for_another_model_is_read_with_a_warning(tmp_path):
+    a = fc.Model("a")
+    a.assume("mfu", fc.uniform(0.3, 0.5))
+    b = fc.Model("b")
+    b.assume("mfu", 0.4)
+    path = a.write_assumptions(tmp_path / "a.toml")
+    with pytest.warns(ModelWarning, match=r"written for model .a."):
+        back = b.replace_from(path)
+    assert back["mfu"].distribution == a["mfu"].distribution
+    a.replace_from(path)  # its own model: no warning (warnings are errors in the tests)

@@ -38,6 +38,7 @@ import dataclasses
 import json
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,7 +57,7 @@ from flopcast.distributions import (
     Truncated,
     Uniform,
 )
-from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError
+from flopcast.errors import FlopcastError, FlopcastTypeError, FlopcastValueError, ModelWarning
 
 if TYPE_CHECKING:
     from flopcast.model import Model
@@ -284,6 +285,15 @@ def loads(text: str, model: Model, source: str = "<assumptions>") -> dict[str, A
     for top in data:
         if top not in ("model", "flopcast", "assumptions"):
             raise _error(source, top, "unknown key; a file holds model, flopcast and [assumptions.<name>] tables")
+    written_for = data.get("model")
+    if written_for is not None and written_for != model.name:
+        # Assumptions move between related models on purpose (the article's into the uncertain one): said, not refused.
+        warnings.warn(
+            f"{source}: written for model {written_for!r}, read into model {model.name!r}; its assumptions are "
+            "applied by name",
+            ModelWarning,
+            stacklevel=3,
+        )
     entries = data.get("assumptions", {})
     if not isinstance(entries, Mapping):
         raise _error(source, "assumptions", "expected tables [assumptions.<name>]")
