@@ -295,3 +295,12 @@ def test_functions_pint_does_not_wrap_work_on_plain_inputs(function):
     np.testing.assert_array_equal(r["y"], function(r["g"]))
     with pytest.raises(FlopcastValueError, match=r"derived 'bad': unit mismatch inside its formula.*hours \[hour\]"):
         m.derive(lambda hours, g: hours + g, name="bad", unit="hour")
+
+
+def test_a_bare_bound_on_a_quantity_with_a_unit_gets_the_fix():
+    m = fc.Model("m")
+    m.assume("hours", fc.uniform(0, 10), unit="hour")
+    with pytest.raises(FlopcastValueError, match=r"derived 'capped'.*make it an assumption with its unit"):
+        m.derive(lambda hours: hours.clip(0, 5), name="capped", unit="hour")
+    m.assume("max_hours", 5.0, unit="hour")
+    m.derive(lambda hours, max_hours: fc.minimum(hours, max_hours), name="capped", unit="hour")

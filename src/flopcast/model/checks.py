@@ -222,7 +222,16 @@ def unit_trial(graph: Graph, node: Derived, point: Mapping[str, float], trial: M
 def unit_mismatch(what: str, exc: Exception, inputs: Mapping[str, Any], fix: str) -> FlopcastValueError:
     """The error of a formula whose pint arithmetic failed: pint's words, and each input with its unit."""
     shown = ", ".join(f"{name} [{unit}]" for name, unit in inputs.items())
-    return FlopcastValueError(f"{what}: {exc} (inputs: {shown}); fix the units of the inputs or the {fix}")
+    text = str(exc)
+    # pint's words when a bare number meets a quantity with a unit (a bound, a threshold, a fallback value).
+    bare = "from 'dimensionless'" in text or "Cannot compare" in text
+    hint = (
+        "; a bare number in the formula (a bound, a threshold) is a plain number to the check: make it an assumption "
+        "with its unit, such as m.assume('max_hours', 5, unit='hour')"
+        if bare
+        else ""
+    )
+    return FlopcastValueError(f"{what}: {exc} (inputs: {shown}); fix the units of the inputs or the {fix}{hint}")
 
 
 def check_scale(node: Derived, with_units: Any, plain: Any, inputs: Mapping[str, Any] | None = None) -> None:
