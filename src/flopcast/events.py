@@ -214,6 +214,8 @@ units of different scale (1 minute = 1/60 hour); ...
 
 def _unit_of_op(e: Op, args: list[Any], text: str) -> Any:
     """The unit of operation ``e`` given its operands' (None for a bare number), or the refusal of a mix."""
+    from flopcast import units
+
     symbol = e.symbol
     if symbol in _SAME_UNIT and len(args) >= 2:
         operands = list(zip(e.args, args, strict=True))[1 if symbol == "where" else 0 :]  # not where's condition
@@ -233,7 +235,7 @@ def _unit_of_op(e: Op, args: list[Any], text: str) -> Any:
         return args[0] ** e.args[1]
     if symbol == "sqrt" and args and args[0] is not None:
         return args[0] ** 0.5
-    if symbol in ("log", "exp") and args and args[0] is not None and not _plain(args[0]):
+    if symbol in ("log", "exp") and args and args[0] is not None and not units.is_plain(args[0]):
         return _Of(symbol, args[0])  # log(eval_min) is in no unit, but it is not log(train_h)'s kind of number
     return None  # log, exp, not, and, or: plain numbers and truth values
 
@@ -249,7 +251,9 @@ class _Of:
         self.function, self.unit = function, unit
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Of) and other.function == self.function and _same_scale(self.unit, other.unit)
+        from flopcast import units
+
+        return isinstance(other, _Of) and other.function == self.function and units.same_scale(self.unit, other.unit)
 
     def __hash__(self) -> int:
         return hash(self.function)
@@ -258,23 +262,6 @@ class _Of:
         from flopcast import units
 
         return f"{self.function} of {units._unit_text(self.unit)}"
-
-
-def _plain(unit: Any) -> bool:
-    """A unit that is a plain number: dimensionless and without a scale (not minute/hour, not percent)."""
-    from flopcast import units
-
-    return bool(unit.dimensionless) and _same_scale(unit, units.registry().dimensionless)
-
-
-def _same_scale(ua: Any, ub: Any) -> bool:
-    from flopcast import units
-
-    try:
-        factor = float(units.registry().Quantity(1.0, ua).to(ub).magnitude)
-    except Exception:  # pint's DimensionalityError: no factor converts them
-        return False
-    return math.isclose(factor, 1.0, rel_tol=1e-9) and not units._offset(ua, ub)
 
 
 def _check_same_unit(text: str, does: str, a: Any, ua: Any, b: Any, ub: Any) -> None:
@@ -289,12 +276,7 @@ def _check_same_unit(text: str, does: str, a: Any, ua: Any, b: Any, ub: Any) -> 
             "a log or an exp of a quantity depends on the unit it is written in; take the log of a plain ratio of "
             "quantities in one unit (log(a / b) with a and b in the same unit), or compare the quantities themselves"
         )
-    ureg = units.registry()
-    try:
-        factor = float(ureg.Quantity(1.0, ua).to(ub).magnitude)
-        offset = units._offset(ua, ub)
-    except Exception:  # pint's DimensionalityError: no factor converts them
-        factor, offset = math.nan, False
+    factor, offset = units.conversion(ua, ub)
     if not offset and math.isclose(factor, 1.0, rel_tol=1e-9):
         return  # two names of one unit (FLOP and flop, token and 1)
     ta, tb = units._unit_text(ua), units._unit_text(ub)

@@ -403,16 +403,6 @@ def _sensitivity(report: Report, output: str | None, n: int, seed: int | None) -
     report.sobol, report.tornado = indices, tornado(model, output)
 
 
-def _plotted(sobol: xr.Dataset) -> xr.Dataset:
-    """The indices as the figure shows them: each panel titled ``log(label)`` when that output's are of its log."""
-    logs = [is_log(sobol, str(o)) for o in sobol["output"].values]
-    labels = sobol["output_label"].values if "output_label" in sobol.coords else sobol["output"].values
-    shown = [f"log({label})" if log else str(label) for label, log in zip(labels, logs, strict=True)]
-    plotted = sobol.assign_coords(output_label=("output", shown))
-    plotted.attrs["log"] = False  # said in each title: the figure would wrap them in a second log()
-    return plotted
-
-
 def _figures(report: Report, folder: OutputFolder) -> None:
     try:
         import matplotlib  # noqa: F401
@@ -432,7 +422,7 @@ def _figures(report: Report, folder: OutputFolder) -> None:
         # The main output and the first headline output: a panel per output of 8 would be a poster.
         panels = list(dict.fromkeys([output, report.outputs[0]]))
         panels = [p for p in panels if p in report.sobol["output"].values.tolist()]
-        _save(report, folder, "sobol", sobol_plot(_plotted(report.sobol), panels))
+        _save(report, folder, "sobol", sobol_plot(report.sobol, panels))
 
 
 def _save(report: Report, folder: OutputFolder, name: str, fig: Any) -> None:

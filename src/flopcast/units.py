@@ -316,6 +316,45 @@ def _element(value: Any, k: int) -> float:
     return float(value) if np.ndim(value) == 0 else float(value[k])
 
 
+def conversion(source: Any, target: Any) -> tuple[float, bool]:
+    """The factor from ``source`` to ``target`` and whether they also differ by an offset (degC and kelvin).
+
+    ``(nan, False)`` when no factor converts them (different dimensions).
+
+    Examples
+    --------
+    >>> conversion("minute", "hour"), conversion("FLOP", "GPU")
+    ((0.016666666666666666, False), (nan, False))
+    """
+    try:
+        return float(registry().Quantity(1.0, source).to(target).magnitude), _offset(source, target)
+    except Exception:  # pint's DimensionalityError: no factor converts them
+        return math.nan, False
+
+
+def same_scale(source: Any, target: Any) -> bool:
+    """Whether two units are one unit under two names (FLOP and flop, token and 1): factor 1, no offset.
+
+    Examples
+    --------
+    >>> same_scale("FLOP", "flop"), same_scale("minute", "hour"), same_scale("percent", "1")
+    (True, False, False)
+    """
+    factor, offset = conversion(source, target)
+    return math.isclose(factor, 1.0, rel_tol=1e-9) and not offset
+
+
+def is_plain(unit: Any) -> bool:
+    """Whether a unit is a plain number: dimensionless and without a scale (not minute/hour, not percent).
+
+    Examples
+    --------
+    >>> is_plain("1"), is_plain("token"), is_plain("minute/hour"), is_plain("percent")
+    (True, True, False, False)
+    """
+    return same_scale(unit, "dimensionless")
+
+
 def _offset(got: pint.Unit, target: pint.Unit) -> bool:
     """Whether the two units differ by an offset (degree Celsius and kelvin): zero of one is not zero of the other."""
     try:

@@ -111,3 +111,8 @@ def test_plots_refuse_other_datasets(model):
         sobol_plot(tornado(model, "y"))
     with pytest.raises(ValueError, match="'w' is not an output"):
         sobol_plot(sobol(model, "y", n=2**6, seed=0), outputs="w")
+
+
+def test_sobol_panels_say_log_per_output_from_the_log_coordinate(model):
+    ds = sobol(model, ["y", "z"], n=2**8, seed=0).assign_coords(log=("output", [True, False]))
+    assert [ax.get_title() for ax in sobol_plot(ds).axes] == ["log(y)", "z"]

@@ -291,8 +291,6 @@ def _inferred_unit(formula: Formula, point: Mapping[str, Any], name: str) -> str
             {i: point[i].units for i in formula.inputs},
             "expression",
         ) from exc
-    if not isinstance(result, _units.registry().Quantity):
-        return "1"
-    if result.dimensionless and float(_units.registry().Quantity(1.0, result.units).to("").magnitude) == 1.0:
+    if not isinstance(result, _units.registry().Quantity) or _units.is_plain(result.units):
         return "1"  # a plain number; a ratio such as minute/hour keeps its unit (its value is in minutes per hour)
     return str(result.units)

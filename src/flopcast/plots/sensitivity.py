@@ -250,7 +250,9 @@ def sobol_plot(
         ax.set_ylabel("index")
         output = str(sub["output_label"].values) if "output_label" in sub.coords else out
         # The title is centred on the axes, about an inch and a half narrower than the figure (the index's axis).
-        panel_title = pa.wrap(f"log({output})" if log else output, width - 1.7, "medium", 2)
+        # A 'log' coordinate says it per output (a report analyses each output as its draws allow).
+        of_log = bool(sub["log"].values) if "log" in sub.coords else log
+        panel_title = pa.wrap(f"log({output})" if of_log else output, width - 1.7, "medium", 2)
         ax.set_title(pa.literal(panel_title), fontsize="medium")
         ax.legend(fontsize="small", title=f"{100 * level:g}% intervals", title_fontsize="small")
     fig.suptitle(title if title is not None else pa.literal(default))
